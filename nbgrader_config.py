@@ -1,0 +1,37 @@
+"""nbgrader configuration for the week-12 convolution course.
+
+The repository root is the course root: run every nbgrader command from here.
+"""
+
+c = get_config()  # noqa: F821 -- injected by traitlets when nbgrader loads this file
+
+c.CourseDirectory.course_id = "dl-week12-conv"
+c.CourseDirectory.source_directory = "assignments"
+c.CourseDirectory.solution_directory = "solutions"
+# release/, submitted/, autograded/, feedback/ and gradebook.db are nbgrader's defaults and are
+# generated (and git-ignored).
+
+# Importing TensorFlow and building Keras layers takes longer than nbgrader's default 30 s per
+# cell on a loaded 2-core machine.
+c.Execute.timeout = 120
+
+# nbgrader zeroes a test cell that wrote anything to stderr. TensorFlow, absl and Python warnings
+# write there on their own, so a correct answer could lose its points to a log line. Grades are
+# decided by errors (failed assertions) and by the partial-credit value a cell returns, never by
+# stderr: nbgrader's own IgnorePattern drops every stderr stream before grades are saved.
+c.IgnorePattern.enabled = True
+c.IgnorePattern.pattern = r"[\s\S]*"
+
+# Language of the kernel autograder's feedback: "ko" (Korean, this course's default) or "en".
+c.KernelFeedback.language = "ko"
+
+# Worked solutions (nbgrader's solution step, written to solutions/): the answers stay in, hidden
+# tests are stripped, and the notebooks are not executed so that the files are reproducible and a
+# test can tell when they are out of date.
+c.GenerateSolution.preprocessors = [
+    "nbgrader.preprocessors.IncludeHeaderFooter",
+    "nbgrader.preprocessors.LockCells",
+    "nbgrader.preprocessors.ClearOutput",
+    "nbgrader.preprocessors.ClearMarkScheme",
+    "nbgrader.preprocessors.ClearHiddenTests",
+]

@@ -62,8 +62,8 @@ def avg_pool_2x2(image):
     h, w = image.shape
     return image.reshape(h // 2, 2, w // 2, 2).mean(axis=(1, 3))
 
-pooled_max_keras = tf.keras.layers.MaxPooling2D()(XXX)
-pooled_avg_keras = tf.keras.layers.AveragePooling2D()(XXX)
+pooled_max_keras = tf.keras.layers.MaxPooling2D(pool_size=(2, 2))(XXX)
+pooled_avg_keras = tf.keras.layers.AveragePooling2D(pool_size=(2, 2))(XXX)
 """),
     "parameter_sharing": ("test_parameter_sharing", """
 n_dense_weights = 36 * 50 + 50
@@ -75,7 +75,7 @@ unit = tf.keras.Sequential([
     tf.keras.Input((50, 50, 1)),
     tf.keras.layers.Conv2D(2, (3, 3)),
     tf.keras.layers.Activation("relu"),
-    tf.keras.layers.MaxPooling2D(),
+    tf.keras.layers.MaxPooling2D(pool_size=(2, 2)),
 ])
 unit_output_shapes = [(1, 49, 49, 2), (1, 49, 49, 2), (1, 24, 24, 2)]
 """),

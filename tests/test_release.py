@@ -17,7 +17,7 @@ def _solution_lines(source: str) -> list[str]:
             inside = True
         elif line.strip() == SOLUTION_MARKERS[1]:
             inside = False
-        elif inside and line.strip():
+        elif inside and any(ch.isalnum() for ch in line):
             lines.append(line.strip())
     return lines
 

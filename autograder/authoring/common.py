@@ -13,6 +13,10 @@ import tensorflow.experimental.numpy as tnp
 
 tnp.experimental_enable_numpy_behavior()  # 텐서에서 .reshape(), .T 를 numpy처럼 쓰기 위해
 
+from autograder.plotting import use_korean_font
+
+use_korean_font()  # 그림 제목의 한글이 깨지지 않도록
+
 from autograder.lab.reference import STEP_IMAGE_SEED  # 모두가 같은 잡음을 쓰도록 고정된 seed
 '''
 

@@ -258,7 +258,7 @@ def build():
             **문제 6.**
             - numpy 배열 `(H, W)` (H, W는 짝수)를 받아 2×2 max pooling, average pooling 결과 `(H/2, W/2)` 를 돌려주는
               함수 `max_pool_2x2(image)`, `avg_pool_2x2(image)` 를 **직접** 쓰세요 (힌트: `reshape(H//2, 2, W//2, 2)`).
-            - Keras 층 `tf.keras.layers.MaxPooling2D()`, `tf.keras.layers.AveragePooling2D()` 에 XXX를 넣은 결과를
+            - Keras 층 `tf.keras.layers.MaxPooling2D(pool_size=(2, 2))`, `tf.keras.layers.AveragePooling2D(pool_size=(2, 2))` 에 XXX를 넣은 결과를
               `pooled_max_keras`, `pooled_avg_keras` 에 저장하세요 (shape `(1, 25, 25, 1)`).
         """),
         solution("pooling", """
@@ -277,8 +277,8 @@ def build():
                 ### END SOLUTION
 
             ### BEGIN SOLUTION
-            pooled_max_keras = tf.keras.layers.MaxPooling2D()(XXX)
-            pooled_avg_keras = tf.keras.layers.AveragePooling2D()(XXX)
+            pooled_max_keras = tf.keras.layers.MaxPooling2D(pool_size=(2, 2))(XXX)
+            pooled_avg_keras = tf.keras.layers.AveragePooling2D(pool_size=(2, 2))(XXX)
             ### END SOLUTION
         """),
         readonly_code("step6-show", """
@@ -351,7 +351,7 @@ def build():
             conv가 특징을 뽑고, activation이 비선형성을 더하고, pooling이 크기를 줄입니다.
 
             **문제 8.**
-            - `tf.keras.Sequential` 로 `Input((50, 50, 1))` → `Conv2D(2, (2, 2))` → `Activation("relu")` → `MaxPooling2D()` 인
+            - `tf.keras.Sequential` 로 `Input((50, 50, 1))` → `Conv2D(2, (2, 2))` → `Activation("relu")` → `MaxPooling2D(pool_size=(2, 2))` 인
               모델 `unit` 을 만드세요.
             - XXX 한 장을 넣었을 때 각 층의 출력 shape을 순서대로 tuple의 리스트 `unit_output_shapes` 로 쓰세요
               (batch 크기 1 포함, 예: `(1, 49, 49, 2)`).
@@ -362,7 +362,7 @@ def build():
                 tf.keras.Input((50, 50, 1)),
                 tf.keras.layers.Conv2D(2, (2, 2)),
                 tf.keras.layers.Activation("relu"),
-                tf.keras.layers.MaxPooling2D(),
+                tf.keras.layers.MaxPooling2D(pool_size=(2, 2)),
             ])
             unit_output_shapes = [(1, 49, 49, 2), (1, 49, 49, 2), (1, 24, 24, 2)]
             ### END SOLUTION

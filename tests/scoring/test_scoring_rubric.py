@@ -1,0 +1,158 @@
+"""The rubric's anchors, invariances and determinism (tests read like the spec)."""
+
+import json
+import os
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from autograder.scoring import TASKS, score_kernel
+from autograder.scoring.images import hidden_battery
+from autograder.scoring.rubric import _battery_along_profiles
+
+INTENDED = [[-1, -1], [1, 1]]
+SINGLE_COLUMN = [[-1, 0], [1, 0]]
+ROBERTS = [[[-1, 0], [0, 1]], [[0, -1], [1, 0]]]
+LECTURE_VERTICAL = [[-1, 1], [-1, 1]]
+MEAN_FILTER = [[0.25, 0.25], [0.25, 0.25]]
+EDGE_TASKS = [name for name, task in TASKS.items() if task.is_edge_task]
+
+
+def score(kernel, task="horizontal_edge"):
+    return score_kernel(kernel, task=task, language="en")
+
+
+@pytest.mark.parametrize("base", [INTENDED, SINGLE_COLUMN, [[0, -1], [0, 1]]])
+@pytest.mark.parametrize("scale", [1, -1, 2, -3, 1e-6, -1e-6, 1e6, -1e6, 0.1])
+def test_intended_horizontal_filters_earn_full_marks_at_any_scale_and_sign(base, scale):
+    verdict = score(np.array(base, dtype=float) * scale)
+    assert verdict.fraction == 1.0
+    assert all(c.fraction == 1.0 for c in verdict.criteria)
+
+
+@pytest.mark.parametrize("kernel", [INTENDED, [[1, 1], [-1, -1]], [[-5, -5], [5, 5]]])
+def test_integer_answers_earn_exactly_full_marks(kernel):
+    assert score(kernel).fraction == 1.0
+    assert score(kernel).points(10) == 10.0
+
+
+@pytest.mark.parametrize("kernel", ROBERTS)
+def test_diagonal_roberts_filters_earn_partial_credit(kernel):
+    verdict = score(kernel)
+    assert 0.4 <= verdict.fraction <= 0.85
+    by_name = {c.name: c for c in verdict.criteria}
+    assert by_name["localisation"].fraction == 1.0
+    assert by_name["selectivity"].fraction == 0.0
+
+
+@pytest.mark.parametrize("kernel", [LECTURE_VERTICAL, MEAN_FILTER, [[1, 1], [0, 0]]])
+def test_wrong_filters_earn_at_most_thirty_percent(kernel):
+    assert score(kernel).fraction <= 0.30
+
+
+def test_zero_filter_earns_nothing_with_its_own_message():
+    verdict = score([[0, 0], [0, 0]])
+    assert verdict.fraction == 0.0
+    assert verdict.kind == "zero"
+    assert "0 everywhere" in verdict.messages[0]
+
+
+def test_lecture_vertical_filter_is_intended_for_the_lecture_image():
+    assert score(LECTURE_VERTICAL, "vertical_edge").fraction == 1.0
+    assert score(INTENDED, "vertical_edge").fraction <= 0.30
+
+
+def test_diagonal_task_prefers_the_matching_roberts_kernel():
+    assert score([[0, -1], [1, 0]], "diagonal_edge").fraction == 1.0
+    assert score([[-1, 0], [0, 1]], "diagonal_edge").fraction <= 0.30
+
+
+def test_mean_filter_earns_full_smoothing_marks():
+    assert score(MEAN_FILTER, "smoothing").fraction == 1.0
+
+
+def test_identity_keeps_brightness_but_not_noise_so_earns_half():
+    assert score([[1, 0], [0, 0]], "smoothing").fraction == pytest.approx(0.5)
+
+
+def test_smoothing_scale_matters_a_brightening_mean_filter_earns_half():
+    assert score([[0.5, 0.5], [0.5, 0.5]], "smoothing").fraction == pytest.approx(0.5)
+
+
+@pytest.mark.parametrize("kernel", [[[-0.25, -0.25], [-0.25, -0.25]], [[0.001, 0], [0, 0]]])
+def test_smoothing_noise_credit_needs_brightness_kept(kernel):
+    verdict = score(kernel, "smoothing")
+    assert {c.name: c.fraction for c in verdict.criteria}["noise"] == 0.0
+    assert verdict.fraction == 0.0
+
+
+def test_edge_filter_is_no_smoothing_filter():
+    assert score(INTENDED, "smoothing").fraction == 0.0
+
+
+kernels = st.lists(st.floats(-10, 10, allow_nan=False, allow_infinity=False),
+                   min_size=4, max_size=4).filter(lambda v: any(abs(x) > 1e-3 for x in v))
+
+
+@settings(max_examples=60, deadline=None)
+@given(values=kernels, scale=st.floats(1e-3, 1e3), negative=st.booleans(),
+       task=st.sampled_from(EDGE_TASKS))
+def test_edge_scores_ignore_scale_and_sign(values, scale, negative, task):
+    kernel = np.array(values).reshape(2, 2)
+    factor = -scale if negative else scale
+    assert score(kernel * factor, task).fraction == pytest.approx(
+        score(kernel, task).fraction, abs=1e-9)
+
+
+@settings(max_examples=40, deadline=None)
+@given(values=kernels, task=st.sampled_from(list(TASKS)))
+def test_fraction_always_lies_in_zero_one(values, task):
+    assert 0.0 <= score(np.reshape(values, (2, 2)), task).fraction <= 1.0
+
+
+def test_same_kernel_always_gets_identical_verdict_even_after_rebuilding_the_battery():
+    first = score([[-1, 0.3], [0.8, -0.2]]).to_dict()
+    hidden_battery.cache_clear()
+    _battery_along_profiles.cache_clear()
+    second = score([[-1, 0.3], [0.8, -0.2]]).to_dict()
+    assert json.dumps(first, sort_keys=True) == json.dumps(second, sort_keys=True)
+
+
+def test_points_is_a_plain_python_float():
+    points = score(ROBERTS[0]).points(10)
+    assert type(points) is float
+    assert points == 7.0
+
+
+def test_points_are_clamped_and_rounded():
+    verdict = score(LECTURE_VERTICAL)
+    assert verdict.points(3) == round(verdict.fraction * 3, 2)
+    assert verdict.points(-1) == 0.0
+    assert verdict.points(float("nan")) == 0.0
+
+
+def test_unknown_task_earns_zero_without_raising():
+    verdict = score(INTENDED, "no_such_task")
+    assert verdict.fraction == 0.0
+    assert verdict.problem == "unknown_task"
+
+
+def test_language_defaults_to_the_course_setting(monkeypatch):
+    monkeypatch.setenv("WEEK12_FEEDBACK_LANGUAGE", "en")
+    assert score_kernel(INTENDED).language == "en"
+    monkeypatch.setenv("WEEK12_FEEDBACK_LANGUAGE", "ko")
+    assert score_kernel(INTENDED).language == "ko"
+
+
+def test_language_follows_the_course_config_file_and_its_changes(tmp_path, monkeypatch):
+    monkeypatch.delenv("WEEK12_FEEDBACK_LANGUAGE", raising=False)
+    monkeypatch.chdir(tmp_path)
+    config = tmp_path / "nbgrader_config.py"
+    config.write_text('c = get_config()\nc.KernelFeedback.language = "en"\n')
+    assert score_kernel(INTENDED).language == "en"
+    config.write_text('c = get_config()\nc.KernelFeedback.language = "ko"\n')
+    stat = config.stat()
+    os.utime(config, ns=(stat.st_atime_ns, stat.st_mtime_ns + 2_000_000_000))
+    assert score_kernel(INTENDED).language == "ko"

@@ -50,7 +50,7 @@ def solution(cell_id: str, source: str) -> NotebookNode:
     return cell
 
 
-def tests(cell_id: str, points: float, source: str) -> NotebookNode:
+def graded_tests(cell_id: str, points: float, source: str) -> NotebookNode:
     """An autograded test cell: visible checks, plus a ``### BEGIN/END HIDDEN TESTS`` region."""
     cell = nbformat.v4.new_code_cell(_text(source), id=cell_id)
     cell.metadata["nbgrader"] = _nbgrader(cell_id, grade=True, solution=False, locked=True, points=points)

@@ -4,7 +4,7 @@ Contract relied on by instructors and scripts: the answer cell has nbgrader ``gr
 ``edge_kernel`` and assigns the filter to a variable named ``kernel``.
 """
 
-from autograder.authoring.cells import markdown, notebook, readonly_code, solution, tests
+from autograder.authoring.cells import graded_tests, markdown, notebook, readonly_code, solution
 from autograder.authoring.common import setup_cell
 
 ASSIGNMENT = "week12-homework"
@@ -75,7 +75,7 @@ def build():
         markdown("score-md", """
             ### 점수 (채점 셀)
         """),
-        tests(SCORE_GRADE_ID, SCORE_POINTS, f"""
+        graded_tests(SCORE_GRADE_ID, SCORE_POINTS, f"""
             from autograder.homework import grade_edge_kernel
 
             grade_edge_kernel({ANSWER_VARIABLE}, out_of={SCORE_POINTS})

@@ -1,6 +1,6 @@
 """The week-12 lab notebook: every step of the lecture as a graded exercise."""
 
-from autograder.authoring.cells import markdown, notebook, readonly_code, solution, tests
+from autograder.authoring.cells import graded_tests, markdown, notebook, readonly_code, solution
 from autograder.authoring.common import setup_cell
 
 ASSIGNMENT = "week12-lab"
@@ -49,7 +49,7 @@ def build():
             plt.title("XXX: 왼쪽 10, 오른쪽 0, 잡음 N(0, 1)")
             plt.show()
         """),
-        tests("test_step_image", 2, """
+        graded_tests("test_step_image", 2, """
             from autograder.lab import checks
             checks.check_step_image_shape(XXX)
             ### BEGIN HIDDEN TESTS
@@ -83,7 +83,7 @@ def build():
         readonly_code("step2-show", """
             conv.weights[0]  # kernel: (height, width, 입력 채널, 출력 채널)
         """),
-        tests("test_lazy_weights", 2, """
+        graded_tests("test_lazy_weights", 2, """
             assert n_weights_before == 0, "처음 만든 Conv2D에는 가중치가 없어야 합니다."
             assert tuple(kernel_shape) == (2, 2, 1, 2), f"kernel_shape: {kernel_shape}"
             ### BEGIN HIDDEN TESTS
@@ -124,7 +124,7 @@ def build():
             ax2.imshow(XXX1.reshape(49, 49), cmap="gray"); ax2.set_title("channel 1: edge filter")
             plt.show()
         """),
-        tests("test_set_filters", 3, """
+        graded_tests("test_set_filters", 3, """
             assert tuple(np.shape(XXX0))[-2:] == (49, 49) and tuple(np.shape(XXX1))[-2:] == (49, 49), \\
                 "XXX0, XXX1은 49x49여야 합니다."
             ### BEGIN HIDDEN TESTS
@@ -167,7 +167,7 @@ def build():
             fig.tight_layout()
             plt.show()
         """),
-        tests("test_stacked_filters", 2, """
+        graded_tests("test_stacked_filters", 2, """
             assert set(twice) == {"mean->mean", "mean->edge", "edge->mean", "edge->edge"}, "twice의 키를 확인하세요."
             assert all(tuple(np.shape(v))[-2:] == (48, 48) for v in twice.values()), "각 결과는 48x48이어야 합니다."
             ### BEGIN HIDDEN TESTS
@@ -192,7 +192,7 @@ def build():
             keeps_edge = {"mean->mean": False, "mean->edge": True, "edge->mean": True, "edge->edge": True}
             ### END SOLUTION
         """),
-        tests("test_keeps_edge", 1, """
+        graded_tests("test_keeps_edge", 1, """
             assert all(isinstance(v, bool) for v in keeps_edge.values()), "True 또는 False로 답하세요."
             ### BEGIN HIDDEN TESTS
             from autograder.lab import checks
@@ -227,7 +227,7 @@ def build():
             shape_same = tuple(tf.keras.layers.Conv2D(1, (2, 2), padding="same")(XXX).shape)
             ### END SOLUTION
         """),
-        tests("test_stride_padding", 2, """
+        graded_tests("test_stride_padding", 2, """
             assert conv_output_size(50, 2) == 49, "stride 1, valid이면 50 -> 49입니다."
             ### BEGIN HIDDEN TESTS
             from autograder.lab import checks
@@ -288,7 +288,7 @@ def build():
             ax[2].imshow(avg_pool_2x2(np.asarray(XXX).reshape(50, 50)), cmap="gray"); ax[2].set_title("average pooling 25x25")
             plt.show()
         """),
-        tests("test_pooling", 2, """
+        graded_tests("test_pooling", 2, """
             _toy = np.arange(16.0).reshape(4, 4)
             assert np.shape(max_pool_2x2(_toy)) == (2, 2), "4x4를 2x2 pooling하면 2x2입니다."
             ### BEGIN HIDDEN TESTS
@@ -325,7 +325,7 @@ def build():
             n_conv_params_keras = _conv6.count_params()
             ### END SOLUTION
         """),
-        tests("test_parameter_sharing", 2, """
+        graded_tests("test_parameter_sharing", 2, """
             assert n_conv_weights < n_dense_weights, "Conv2D가 훨씬 적은 가중치를 씁니다."
             ### BEGIN HIDDEN TESTS
             from autograder.lab import checks
@@ -370,7 +370,7 @@ def build():
         readonly_code("step8-show", """
             unit.summary()
         """),
-        tests("test_basic_unit", 2, """
+        graded_tests("test_basic_unit", 2, """
             assert len(unit.layers) == 3, "Conv2D, Activation, MaxPooling2D 세 층이어야 합니다."
             ### BEGIN HIDDEN TESTS
             from autograder.lab import checks

@@ -22,6 +22,23 @@ c.Execute.timeout = 120
 c.IgnorePattern.enabled = True
 c.IgnorePattern.pattern = r"[\s\S]*"
 
+# Trusted grading: student code runs in a bubblewrap sandbox (no network, no course files, a
+# non-root user, memory/CPU/time/process/file-size limits); only plain-data answers come out, and
+# every grade is computed from them in a fresh process outside the sandbox. SandboxedExecute takes
+# the place of nbgrader's Execute; the other steps are nbgrader's own defaults. If no sandbox can
+# be made, grading stops with an explanation unless allow_unsandboxed is set to True.
+c.Autograde.autograde_preprocessors = [
+    "autograder.preprocessors.SandboxedExecute",
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+c.SandboxedExecute.cell_timeout = 120
+c.SandboxedExecute.allow_unsandboxed = False
+
 # Language of the kernel autograder's feedback: "ko" (Korean, this course's default) or "en".
 c.KernelFeedback.language = "ko"
 

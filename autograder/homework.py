@@ -26,16 +26,20 @@ def grade_edge_kernel(kernel, out_of: float = 10) -> float:
     """Score the homework answer: show the verdict, return the points for nbgrader.
 
     nbgrader takes the number a graded cell evaluates to as its partial credit, so the cell
-    ends with this call; the verdict (table, messages, picture) is displayed above it.
+    ends with this call; the verdict (table, messages, picture) is displayed above it. The
+    answer goes through the same extraction and judgement as trusted grading.
     """
-    verdict = score_kernel(kernel, task=HOMEWORK_TASK)
+    from autograder.exercises import homework as exercise
+    from autograder.exercises import run_hidden_check
+
+    outcome = run_hidden_check(exercise.SCORE_GRADE_ID, {exercise.ANSWER_VARIABLE: kernel})
     try:
-        from IPython.display import display
+        from IPython.display import HTML, display
     except ImportError:  # outside Jupyter: plain text
-        print(verdict.to_text())
+        print(outcome.text)
     else:
-        display(verdict)
-    return verdict.points(out_of)
+        display(HTML(outcome.html))
+    return outcome.points(out_of)
 
 
 @dataclass(frozen=True)

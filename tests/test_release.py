@@ -69,7 +69,7 @@ def test_released_notebooks_hold_no_hidden_tests(released_course):
         hidden = [line for cell in source.cells for line in _hidden_lines(cell.source)]
         # Lines such as an import may legitimately appear in visible code too; the checks that
         # decide the grade must not.
-        leaked = [line for line in hidden if line in released_lines and "checks.check_" in line]
+        leaked = [line for line in hidden if line in released_lines and "run_hidden_check" in line]
         assert not leaked, f"{assignment}/{notebook} releases hidden tests: {leaked}"
 
 

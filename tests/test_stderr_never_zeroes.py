@@ -1,4 +1,10 @@
-"""A test cell must not lose its points because TensorFlow or Python wrote to stderr."""
+"""A test cell must not lose its points because TensorFlow or Python wrote to stderr.
+
+Under trusted grading (the course default) graded cells' outputs are written by the grader, so
+stderr never reaches them. This covers in-kernel grading, nbgrader's own ``Execute``, which a
+course gets when it opts out of the sandbox: the course's ``IgnorePattern`` setting keeps stderr
+from deciding a grade there too.
+"""
 
 from __future__ import annotations
 
@@ -36,9 +42,24 @@ PROBE = notebook([
 ])
 
 
+IN_KERNEL_GRADING = """
+c.Autograde.autograde_preprocessors = [
+    "nbgrader.preprocessors.Execute",
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+"""
+
+
 @pytest.fixture(scope="module")
 def probe_course(tmp_path_factory):
     course = copy_course(tmp_path_factory.mktemp("stderr-course"))
+    with open(course.root / "nbgrader_config.py", "a", encoding="utf-8") as config:
+        config.write(IN_KERNEL_GRADING)
     shutil.rmtree(course.root / "assignments")
     (course.root / "assignments" / ASSIGNMENT).mkdir(parents=True)
     nbformat.write(PROBE, course.root / "assignments" / ASSIGNMENT / NOTEBOOK)

@@ -53,7 +53,8 @@ def build():
             from autograder.lab import checks
             checks.check_step_image_shape(XXX)
             ### BEGIN HIDDEN TESTS
-            checks.check_step_image(XXX)
+            from autograder.exercises import run_hidden_check
+            run_hidden_check("test_step_image", globals())
             ### END HIDDEN TESTS
         """),
 
@@ -87,9 +88,8 @@ def build():
             assert n_weights_before == 0, "처음 만든 Conv2D에는 가중치가 없어야 합니다."
             assert tuple(kernel_shape) == (2, 2, 1, 2), f"kernel_shape: {kernel_shape}"
             ### BEGIN HIDDEN TESTS
-            from autograder.lab import checks
-            checks.check_lazy_weights(n_weights_before, n_weights_after, kernel_shape, bias_shape,
-                                      [tuple(w.shape) for w in conv.weights])
+            from autograder.exercises import run_hidden_check
+            run_hidden_check("test_lazy_weights", globals())
             ### END HIDDEN TESTS
         """),
 
@@ -128,9 +128,8 @@ def build():
             assert tuple(np.shape(XXX0))[-2:] == (49, 49) and tuple(np.shape(XXX1))[-2:] == (49, 49), \\
                 "XXX0, XXX1은 49x49여야 합니다."
             ### BEGIN HIDDEN TESTS
-            from autograder.lab import checks
-            checks.check_filter_weights(*conv.get_weights())
-            checks.check_filtered_channels(XXX, XXX0, XXX1)
+            from autograder.exercises import run_hidden_check
+            run_hidden_check("test_set_filters", globals())
             ### END HIDDEN TESTS
         """),
 
@@ -171,8 +170,8 @@ def build():
             assert set(twice) == {"mean->mean", "mean->edge", "edge->mean", "edge->edge"}, "twice의 키를 확인하세요."
             assert all(tuple(np.shape(v))[-2:] == (48, 48) for v in twice.values()), "각 결과는 48x48이어야 합니다."
             ### BEGIN HIDDEN TESTS
-            from autograder.lab import checks
-            checks.check_stacked_filters(XXX, twice)
+            from autograder.exercises import run_hidden_check
+            run_hidden_check("test_stacked_filters", globals())
             ### END HIDDEN TESTS
         """),
         markdown("step4-question", """
@@ -195,8 +194,8 @@ def build():
         graded_tests("test_keeps_edge", 1, """
             assert all(isinstance(v, bool) for v in keeps_edge.values()), "True 또는 False로 답하세요."
             ### BEGIN HIDDEN TESTS
-            from autograder.lab import checks
-            checks.check_keeps_edge(twice, keeps_edge)
+            from autograder.exercises import run_hidden_check
+            run_hidden_check("test_keeps_edge", globals())
             ### END HIDDEN TESTS
         """),
 
@@ -230,19 +229,8 @@ def build():
         graded_tests("test_stride_padding", 2, """
             assert conv_output_size(50, 2) == 49, "stride 1, valid이면 50 -> 49입니다."
             ### BEGIN HIDDEN TESTS
-            from autograder.lab import checks
-            keras_sizes = {}
-            for n in (5, 6, 7, 50):
-                for k in (2, 3):
-                    for stride in (1, 2, 3):
-                        for padding in ("valid", "same"):
-                            layer = tf.keras.layers.Conv2D(1, (k, k), strides=stride, padding=padding)
-                            keras_sizes[(n, k, stride, padding)] = int(layer.compute_output_shape((1, n, n, 1))[1])
-            checks.check_output_size_rule(conv_output_size, keras_sizes)
-            checks.check_shape_equals("shape_stride2", shape_stride2,
-                                      tf.keras.layers.Conv2D(1, (2, 2), strides=2)(XXX).shape)
-            checks.check_shape_equals("shape_same", shape_same,
-                                      tf.keras.layers.Conv2D(1, (2, 2), padding="same")(XXX).shape)
+            from autograder.exercises import run_hidden_check
+            run_hidden_check("test_stride_padding", globals())
             ### END HIDDEN TESTS
         """),
 
@@ -292,12 +280,8 @@ def build():
             _toy = np.arange(16.0).reshape(4, 4)
             assert np.shape(max_pool_2x2(_toy)) == (2, 2), "4x4를 2x2 pooling하면 2x2입니다."
             ### BEGIN HIDDEN TESTS
-            from autograder.lab import checks
-            _image = np.random.default_rng(7).normal(size=(8, 10))
-            checks.check_pooling_function(max_pool_2x2, np.max, "max_pool_2x2", _image)
-            checks.check_pooling_function(avg_pool_2x2, np.mean, "avg_pool_2x2", _image)
-            checks.check_pooled_image(XXX, pooled_max_keras, np.max, "pooled_max_keras")
-            checks.check_pooled_image(XXX, pooled_avg_keras, np.mean, "pooled_avg_keras")
+            from autograder.exercises import run_hidden_check
+            run_hidden_check("test_pooling", globals())
             ### END HIDDEN TESTS
         """),
 
@@ -328,18 +312,8 @@ def build():
         graded_tests("test_parameter_sharing", 2, """
             assert n_conv_weights < n_dense_weights, "Conv2D가 훨씬 적은 가중치를 씁니다."
             ### BEGIN HIDDEN TESTS
-            from autograder.lab import checks
-            _dense = tf.keras.layers.Dense(5 * 5 * 2)
-            _dense.build((1, 6 * 6 * 1))
-            _conv = tf.keras.layers.Conv2D(2, (2, 2))
-            _conv.build((1, 6, 6, 1))
-            checks.check_parameter_counts(
-                {"n_dense_weights": n_dense_weights, "n_conv_weights": n_conv_weights,
-                 "n_conv_params_keras": n_conv_params_keras},
-                {"n_dense_weights": int(np.prod(_dense.kernel.shape)),
-                 "n_conv_weights": int(np.prod(_conv.kernel.shape)),
-                 "n_conv_params_keras": _conv.count_params()},
-            )
+            from autograder.exercises import run_hidden_check
+            run_hidden_check("test_parameter_sharing", globals())
             ### END HIDDEN TESTS
         """),
 
@@ -373,12 +347,8 @@ def build():
         graded_tests("test_basic_unit", 2, """
             assert len(unit.layers) == 3, "Conv2D, Activation, MaxPooling2D 세 층이어야 합니다."
             ### BEGIN HIDDEN TESTS
-            from autograder.lab import checks
-            _measured, _x = [], XXX
-            for _layer in unit.layers:
-                _x = _layer(_x)
-                _measured.append(tuple(_x.shape))
-            checks.check_basic_unit([type(l).__name__ for l in unit.layers], unit_output_shapes, _measured)
+            from autograder.exercises import run_hidden_check
+            run_hidden_check("test_basic_unit", globals())
             ### END HIDDEN TESTS
         """),
         markdown("outro", """

@@ -63,3 +63,48 @@ def pool_2x2(image: np.ndarray, reduce) -> np.ndarray:
     h, w = image.shape[0] // 2 * 2, image.shape[1] // 2 * 2
     blocks = image[:h, :w].reshape(h // 2, 2, w // 2, 2)
     return reduce(blocks, axis=(1, 3))
+
+
+def pool_output_size(n: int, pool: int, stride: int | None = None, padding: str = "valid") -> int:
+    """Side length after Keras pooling: like a convolution whose stride defaults to the pool size."""
+    return conv_output_size(n, pool, stride or pool, padding)
+
+
+def _pair(value) -> tuple[int, int]:
+    if isinstance(value, (list, tuple)):
+        return int(value[0]), int(value[1])
+    return int(value), int(value)
+
+
+def layer_output_shape(kind: str, config: dict, shape: tuple[int, ...]) -> tuple[int, ...]:
+    """Output shape of one layer of the basic unit, from its class name and Keras config.
+
+    Computed with the size rules above (which the test suite checks against Keras), so that a
+    submitted model can be judged from its configuration without running it.
+    """
+    batch, height, width, channels = shape
+    if kind == "Conv2D":
+        kh, kw = _pair(config["kernel_size"])
+        sh, sw = _pair(config.get("strides", 1))
+        padding = config.get("padding", "valid")
+        return (batch, conv_output_size(height, kh, sh, padding), conv_output_size(width, kw, sw, padding),
+                int(config["filters"]))
+    if kind in {"Activation", "ReLU"}:
+        return shape
+    if kind in {"MaxPooling2D", "AveragePooling2D"}:
+        ph, pw = _pair(config.get("pool_size", 2))
+        strides = config.get("strides") or (ph, pw)
+        sh, sw = _pair(strides)
+        padding = config.get("padding", "valid")
+        return (batch, pool_output_size(height, ph, sh, padding), pool_output_size(width, pw, sw, padding), channels)
+    raise ValueError(f"no shape rule for a {kind} layer")
+
+
+def dense_weight_count(n_inputs: int, n_outputs: int) -> int:
+    """Weights of a fully connected layer, biases left out (as in the lecture)."""
+    return n_inputs * n_outputs
+
+
+def conv_weight_count(kernel_size: int, in_channels: int, filters: int) -> int:
+    """Weights of a Conv2D kernel, biases left out: one k x k x c_in filter per output channel."""
+    return kernel_size * kernel_size * in_channels * filters

@@ -279,4 +279,24 @@ def score_kernel(kernel_like, task: str = DEFAULT_TASK,
                          {"error": type(error).__name__}, language)
 
 
-__all__ = ["TASKS", "Task", "score_kernel", "battery_localisation"]
+def rejected_verdict(problem: str, detail: dict | None = None, task: str = DEFAULT_TASK,
+                     language: str | None = None) -> KernelVerdict:
+    """The zero verdict for an answer that could not be read, rebuilt from its problem code.
+
+    Used when the reading happened elsewhere (in the student's kernel) and only the code and
+    its details arrived as data: unknown codes become ``'unreadable'`` and details are limited
+    to short plain values, so extracted data cannot inject arbitrary feedback.
+    """
+    from .kernel_input import PROBLEM_CODES
+
+    try:
+        language = resolve_feedback_language(language)
+    except Exception:  # noqa: BLE001
+        language = "ko"
+    problem = problem if problem in PROBLEM_CODES else "unreadable"
+    safe = {str(k)[:40]: (v if isinstance(v, (int, float)) else str(v)[:80])
+            for k, v in (detail or {}).items()} if isinstance(detail, dict) else {}
+    return _rejected(task, problem, safe, language)
+
+
+__all__ = ["TASKS", "Task", "score_kernel", "battery_localisation", "rejected_verdict"]

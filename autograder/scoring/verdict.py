@@ -45,6 +45,19 @@ def _json_float(value):
     return value if math.isfinite(value) else None
 
 
+def points_for(fraction: float, out_of: float) -> float:
+    """``fraction`` of ``out_of`` points as a plain float, rounded to 2 decimals, in ``[0, out_of]``."""
+    try:
+        total = float(out_of)
+        share = float(fraction)
+    except (TypeError, ValueError):
+        return 0.0
+    if not (math.isfinite(total) and math.isfinite(share)) or total <= 0:
+        return 0.0
+    earned = round(min(max(share, 0.0), 1.0) * total, 2)
+    return float(min(max(earned, 0.0), total))
+
+
 def format_kernel(kernel) -> str:
     """``[[-1, -1], [1, 1]]`` style text of a 2x2 kernel (``%g`` numbers)."""
     rows = np.asarray(kernel, dtype=np.float64).reshape(2, 2)
@@ -74,14 +87,7 @@ class KernelVerdict:
 
     def points(self, out_of: float) -> float:
         """Points earned out of ``out_of``, rounded to 2 decimals and kept in ``[0, out_of]``."""
-        try:
-            total = float(out_of)
-        except (TypeError, ValueError):
-            return 0.0
-        if not math.isfinite(total) or total <= 0:
-            return 0.0
-        earned = round(min(max(float(self.fraction), 0.0), 1.0) * total, 2)
-        return float(min(max(earned, 0.0), total))
+        return points_for(self.fraction, out_of)
 
     def to_dict(self) -> dict:
         """JSON-safe plain data (lists, floats, strings, None)."""

@@ -1,0 +1,5 @@
+"""nbgrader preprocessors of this course, one grading step per file (configured in nbgrader_config.py)."""
+
+from autograder.preprocessors.sandboxed_execute import SandboxedExecute
+
+__all__ = ["SandboxedExecute"]

@@ -1,0 +1,208 @@
+"""Execute a submission in a sandbox and grade it outside: nbgrader's ``Execute``, made safe.
+
+Takes ``Execute``'s place in ``Autograde.autograde_preprocessors``. For each notebook:
+
+1. every graded code cell is replaced by a call that saves its answer as plain data, and the
+   notebook runs in a bubblewrap sandbox (``autograder.sandbox``): no network, no course files,
+   a non-root user, limits on memory, CPU, time, processes and file sizes;
+2. the saved answers are judged in a fresh process that no student code touched
+   (``autograder.trusted.judge``), with the same judgements students' visible checks use;
+3. the judgements become the graded cells' outputs (an error for a failed check, the points
+   for partial credit) and nbgrader's ``SaveAutoGrades`` records them as usual.
+
+Graded cells keep their visible source only: feedback shows hidden tests' results and messages,
+never their code. Other cells get the outputs they produced in the sandbox.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import nbformat
+from nbformat.notebooknode import NotebookNode
+from nbgrader import utils
+from nbgrader.preprocessors import ClearHiddenTests, NbGraderPreprocessor
+from traitlets import Bool, Float, Integer
+
+import autograder
+from autograder.sandbox import SANDBOX_JOB_DIR, SandboxLimits, run_sandboxed, sandbox_problem
+from autograder.trusted.capture import ANSWERS_DIR_ENV, capture_source
+from autograder.trusted.runner import RUN_METADATA_KEY
+from autograder.scoring.verdict import points_for
+from autograder.trusted.untrusted_files import UntrustedFileRejected, read_untrusted
+
+PACKAGE_DIR = Path(autograder.__file__).resolve().parent
+# Source notebooks with solutions are generated from here: never visible to student code.
+HIDDEN_PACKAGE_PARTS = ("authoring",)
+MAX_ANSWER_BYTES = 4_000_000
+
+
+class SandboxRequired(RuntimeError):
+    pass
+
+
+class SandboxedExecute(NbGraderPreprocessor):
+    """Run student code sandboxed; compute every grade outside the sandbox."""
+
+    cell_timeout = Integer(120, help="Seconds a cell may run before it is interrupted.").tag(config=True)
+    wall_seconds = Float(900, help="Seconds a whole notebook may run before the sandbox is killed.").tag(config=True)
+    memory_bytes = Integer(SandboxLimits.memory_bytes, help="RLIMIT_DATA per sandboxed process.").tag(config=True)
+    cpu_seconds = Integer(SandboxLimits.cpu_seconds, help="RLIMIT_CPU per sandboxed process.").tag(config=True)
+    max_processes = Integer(SandboxLimits.max_processes, help="RLIMIT_NPROC (processes and threads).").tag(config=True)
+    file_size_bytes = Integer(SandboxLimits.file_size_bytes, help="RLIMIT_FSIZE.").tag(config=True)
+    scratch_bytes = Integer(SandboxLimits.scratch_bytes, help="Size of each private tmpfs.").tag(config=True)
+    cell_output_chars = Integer(200_000, help="Output kept per cell; the rest is dropped.").tag(config=True)
+    max_notebook_bytes = Integer(50_000_000, help="Largest executed notebook read back.").tag(config=True)
+    slot = Integer(0, help="Sandbox slot (uid 60000 + slot); concurrent runs need different slots.").tag(config=True)
+    allow_unsandboxed = Bool(
+        False,
+        help="Run student code WITHOUT a sandbox when none can be made here. Grades are still "
+             "computed outside the student's kernel, but student code can read and write the "
+             "course files. Off by default: grading stops with an explanation instead.",
+    ).tag(config=True)
+
+    def limits(self) -> SandboxLimits:
+        return SandboxLimits(memory_bytes=self.memory_bytes, cpu_seconds=self.cpu_seconds,
+                             wall_seconds=self.wall_seconds, max_processes=self.max_processes,
+                             file_size_bytes=self.file_size_bytes, scratch_bytes=self.scratch_bytes)
+
+    def preprocess(self, nb: NotebookNode, resources: dict):
+        problem = sandbox_problem()
+        if problem is not None and not self.allow_unsandboxed:
+            raise SandboxRequired(
+                f"Cannot grade safely: no sandbox can be made on this machine ({problem}). Install "
+                "bubblewrap, or set c.SandboxedExecute.allow_unsandboxed = True in nbgrader_config.py "
+                "to grade without one (student code can then read and change course files).")
+        graded = [cell for cell in nb.cells if cell.cell_type == "code" and utils.is_grade(cell)]
+        with tempfile.TemporaryDirectory(prefix="week12-job-") as job:
+            job_dir = Path(job)
+            executed, run_note = self._execute(nb, graded, job_dir, sandboxed=problem is None)
+            answers = self._answers(job_dir, graded)
+        judgements = self._judge(answers)
+        self._merge(nb, executed, graded, judgements, run_note)
+        return nb, resources
+
+    # -- 1. run the student's notebook ------------------------------------------------------
+
+    def _execute(self, nb, graded, job_dir: Path, sandboxed: bool):
+        sandbox_nb = nbformat.from_dict(json.loads(json.dumps(nb)))
+        graded_ids = {cell.metadata.nbgrader.grade_id for cell in graded}
+        for cell in sandbox_nb.cells:
+            if cell.cell_type != "code":
+                continue
+            if utils.is_grade(cell) and cell.metadata.nbgrader.grade_id in graded_ids:
+                cell.source = capture_source(cell.metadata.nbgrader.grade_id)
+            cell.outputs, cell.execution_count = [], None
+        inside = SANDBOX_JOB_DIR if sandboxed else job_dir
+        (job_dir / "work").mkdir()
+        (job_dir / "answers").mkdir()
+        nbformat.write(sandbox_nb, job_dir / "in.ipynb")
+        (job_dir / "settings.json").write_text(json.dumps({
+            "cell_timeout": self.cell_timeout, "cell_output_chars": self.cell_output_chars,
+            "kernel_name": nb.metadata.get("kernelspec", {}).get("name", "python3"),
+        }))
+        env = {ANSWERS_DIR_ENV: str(inside / "answers"), "NBGRADER_EXECUTION": "autograde",
+               "TF_CPP_MIN_LOG_LEVEL": "2",
+               # Figures go inline into the notebook, as in Jupyter (Agg would drop them).
+               "MPLBACKEND": "module://matplotlib_inline.backend_inline"}
+        argv = [sys.executable, "-m", "autograder.trusted.runner", str(inside)]
+        if sandboxed:
+            result = run_sandboxed(argv, job_dir=job_dir, limits=self.limits(), slot=self.slot, env=env,
+                                   readonly_paths=[PACKAGE_DIR],
+                                   hidden_paths=[PACKAGE_DIR / part for part in HIDDEN_PACKAGE_PARTS])
+            note = result.problem
+        else:
+            self.log.warning("Grading WITHOUT a sandbox (c.SandboxedExecute.allow_unsandboxed = True)")
+            done = subprocess.run(argv, env={**os.environ, **env}, cwd=job_dir, timeout=self.wall_seconds,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            note = None if done.returncode == 0 else f"exit code {done.returncode}"
+        try:
+            executed = nbformat.reads(read_untrusted(job_dir, "out.ipynb", self.max_notebook_bytes).decode("utf-8"),
+                                      as_version=4)
+        except (OSError, UnicodeDecodeError, ValueError, UntrustedFileRejected) as error:
+            self.log.warning("No executed notebook came back from the sandbox: %s", error)
+            executed = None
+            note = note or "the notebook run did not finish"
+        return executed, note
+
+    def _answers(self, job_dir: Path, graded) -> dict:
+        answers = {}
+        for cell in graded:
+            grade_id = cell.metadata.nbgrader.grade_id
+            try:
+                answers[grade_id] = read_untrusted(job_dir / "answers", f"{grade_id}.json",
+                                                   MAX_ANSWER_BYTES).decode("utf-8")
+            except (OSError, UnicodeDecodeError, UntrustedFileRejected):
+                answers[grade_id] = None
+        return answers
+
+    # -- 2. judge outside -------------------------------------------------------------------
+
+    def _judge(self, answers: dict) -> dict:
+        """Score the answers in a fresh interpreter: nothing of the submission ever ran there."""
+        done = subprocess.run([sys.executable, "-m", "autograder.trusted.judge"],
+                              input=json.dumps({"answers": answers}), capture_output=True, text=True,
+                              cwd=os.getcwd(), env={**os.environ, "MPLBACKEND": "Agg"}, timeout=300)
+        if done.returncode != 0:
+            raise RuntimeError(f"the judge process failed:\n{done.stderr[-4000:]}")
+        return json.loads(done.stdout)
+
+    # -- 3. write the judgements into the notebook ------------------------------------------
+
+    def _merge(self, nb, executed, graded, judgements: dict, run_note: str | None) -> None:
+        produced, report = {}, {}
+        if executed is not None:
+            produced = {cell.get("id"): cell for cell in executed.cells if cell.cell_type == "code"}
+            report = executed.metadata.get(RUN_METADATA_KEY) or {}
+        died_at = report.get("kernel_died_at") if isinstance(report, dict) else None
+        if died_at:
+            run_note = (f"커널이 셀 '{str(died_at)[:80]}' 실행 중에 종료되었습니다 (메모리 초과나 os._exit 등); "
+                        f"그 뒤의 셀은 실행되지 않았습니다 / the kernel died in cell '{str(died_at)[:80]}'")
+        if run_note:
+            self.log.warning("%s", run_note)
+        graded_ids = {id(cell) for cell in graded}
+        hidden_tests = ClearHiddenTests()
+        for index, cell in enumerate(nb.cells):
+            if cell.cell_type != "code":
+                continue
+            if id(cell) in graded_ids:
+                hidden_tests.preprocess_cell(cell, {}, index)  # feedback never shows hidden tests
+                judgement = judgements.get(cell.metadata.nbgrader.grade_id)
+                cell.outputs = self._graded_outputs(judgement, cell.metadata.nbgrader.get("points", 0), run_note)
+                cell.execution_count = None
+            else:
+                ran = produced.get(cell.get("id"))
+                same = ran is not None and ran.get("source") == cell.source
+                cell.outputs = list(ran.get("outputs", [])) if same else []
+                cell.execution_count = ran.get("execution_count") if same else None
+
+    @staticmethod
+    def _graded_outputs(judgement: dict | None, points: float, run_note: str | None) -> list:
+        if not isinstance(judgement, dict):
+            judgement = {"fraction": 0.0, "message": "채점 결과가 없습니다 (no judgement).", "partial_credit": False}
+        fraction = float(judgement.get("fraction", 0.0))
+        message = judgement.get("message") or ""
+        if run_note and fraction < 1:
+            message = f"{message}\n[{run_note}]".strip()
+        outputs = []
+        if judgement.get("html"):
+            outputs.append(nbformat.v4.new_output("display_data", data={
+                "text/html": judgement["html"], "text/plain": judgement.get("text") or message}))
+        if judgement.get("partial_credit"):
+            if run_note and fraction < 1:
+                outputs.append(nbformat.v4.new_output("stream", name="stdout", text=f"[{run_note}]\n"))
+            earned = points_for(fraction, points)
+            outputs.append(nbformat.v4.new_output("execute_result", data={"text/plain": repr(earned)},
+                                                  execution_count=None))
+        elif fraction >= 1.0:
+            outputs.append(nbformat.v4.new_output("stream", name="stdout",
+                                                  text="✓ 숨은 테스트 통과 (hidden tests passed)\n"))
+        else:
+            outputs.append(nbformat.v4.new_output("error", ename="AssertionError", evalue=message,
+                                                  traceback=[f"AssertionError: {message}"]))
+        return outputs

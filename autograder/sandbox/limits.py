@@ -1,0 +1,74 @@
+"""Resource limits for one sandboxed run, and the ``prlimit`` arguments that apply them.
+
+The limits are set inside the sandbox by util-linux ``prlimit`` just before the privilege drop,
+so they cover the untrusted process tree only (not bwrap) and are inherited by every child.
+"""
+
+from __future__ import annotations
+
+import resource
+from dataclasses import dataclass
+
+KIB, MIB, GIB = 1 << 10, 1 << 20, 1 << 30
+
+# SIGXCPU at the soft limit tells us why the process died; SIGKILL this much later if it
+# catches or ignores SIGXCPU.
+CPU_GRACE_SECONDS = 2
+
+
+@dataclass(frozen=True)
+class SandboxLimits:
+    """What one sandboxed command may use; the defaults fit a notebook running small Keras models.
+
+    memory_bytes:    RLIMIT_DATA (heap and private writable mappings) per process. Not RLIMIT_AS:
+                     TensorFlow reserves several times the address space it uses, so an
+                     RLIMIT_AS large enough for ``import tensorflow`` lets far more data through.
+                     2 GiB runs TF + a small Conv2D model and still stops a 4 GiB numpy array.
+    cpu_seconds:     RLIMIT_CPU per process (SIGXCPU, then SIGKILL); a sleeping cell does not
+                     use CPU, hence also ``wall_seconds``.
+    wall_seconds:    wall-clock limit after which the parent kills the whole sandbox.
+    max_processes:   RLIMIT_NPROC of the sandbox uid: processes *and threads*, counted per uid
+                     across the system. TensorFlow, ipykernel and nbclient together run
+                     a hundred-odd threads on this machine; 512 leaves margin and stops fork bombs.
+    file_size_bytes: RLIMIT_FSIZE, the largest single file the command may write.
+    scratch_bytes:   size of each tmpfs (/tmp, $HOME, /dev/shm); tmpfs is RAM that no rlimit counts.
+    output_bytes:    how much of stdout and of stderr (each) is kept in memory; the rest is
+                     read and dropped so the child never blocks on a full pipe.
+    """
+
+    memory_bytes: int = 2 * GIB
+    cpu_seconds: int = 600
+    wall_seconds: float = 900
+    max_processes: int = 512
+    file_size_bytes: int = 64 * MIB
+    scratch_bytes: int = 256 * MIB
+    output_bytes: int = 1 * MIB
+
+    def __post_init__(self):
+        for name, value in vars(self).items():
+            if value <= 0:
+                raise ValueError(f"SandboxLimits.{name} must be positive, not {value!r}")
+
+
+def _capped(kind: int, wanted: int) -> int:
+    """``wanted``, lowered to the current hard limit: the sandbox has no CAP_SYS_RESOURCE to raise it."""
+    _, hard = resource.getrlimit(kind)
+    return wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+
+
+def prlimit_arguments(limits: SandboxLimits) -> list[str]:
+    """Options for ``prlimit`` (``--resource=soft:hard``) that impose ``limits`` on what it runs.
+
+    RLIMIT_NPROC is ignored for root, so it only bites after the drop to the sandbox uid,
+    which inherits it. Core dumps are off: with core_pattern ``core`` they would land in the job
+    folder, and a piped core_pattern would hand student memory to a host helper.
+    """
+    cpu = _capped(resource.RLIMIT_CPU, limits.cpu_seconds)
+    cpu_hard = _capped(resource.RLIMIT_CPU, limits.cpu_seconds + CPU_GRACE_SECONDS)
+    return [
+        f"--data={_capped(resource.RLIMIT_DATA, limits.memory_bytes)}",
+        f"--cpu={cpu}:{cpu_hard}",
+        f"--nproc={_capped(resource.RLIMIT_NPROC, limits.max_processes)}",
+        f"--fsize={_capped(resource.RLIMIT_FSIZE, limits.file_size_bytes)}",
+        "--core=0",
+    ]

@@ -62,3 +62,12 @@ class Course:
 
     def db_url(self) -> str:
         return f"sqlite:///{self.root / 'gradebook.db'}"
+
+
+# nbgrader's own autograde steps, student code and tests in one kernel: what a course gets when
+# it opts out of trusted grading, and the baseline the benchmarks and the hostile corpus compare
+# against. Appended to a course's nbgrader_config.py.
+IN_KERNEL_GRADING_CONFIG = """
+from nbgrader.converters import Autograde
+c.Autograde.autograde_preprocessors = Autograde.class_traits()["autograde_preprocessors"].default()
+"""

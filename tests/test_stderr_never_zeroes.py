@@ -15,6 +15,7 @@ import pytest
 
 from autograder.authoring.cells import graded_tests, notebook, solution
 from autograder.authoring.common import setup_cell
+from autograder.course import IN_KERNEL_GRADING_CONFIG
 from tests.conftest import copy_course
 from tests.submissions import cell_scores
 
@@ -42,24 +43,13 @@ PROBE = notebook([
 ])
 
 
-IN_KERNEL_GRADING = """
-c.Autograde.autograde_preprocessors = [
-    "nbgrader.preprocessors.Execute",
-    "nbgrader.preprocessors.IgnorePattern",
-    "nbconvert.preprocessors.ClearMetadataPreprocessor",
-    "nbgrader.preprocessors.LimitOutput",
-    "nbgrader.preprocessors.SaveAutoGrades",
-    "nbgrader.preprocessors.AssignLatePenalties",
-    "nbgrader.preprocessors.CheckCellMetadata",
-]
-"""
 
 
 @pytest.fixture(scope="module")
 def probe_course(tmp_path_factory):
     course = copy_course(tmp_path_factory.mktemp("stderr-course"))
     with open(course.root / "nbgrader_config.py", "a", encoding="utf-8") as config:
-        config.write(IN_KERNEL_GRADING)
+        config.write(IN_KERNEL_GRADING_CONFIG)
     shutil.rmtree(course.root / "assignments")
     (course.root / "assignments" / ASSIGNMENT).mkdir(parents=True)
     nbformat.write(PROBE, course.root / "assignments" / ASSIGNMENT / NOTEBOOK)

@@ -16,6 +16,7 @@ never their code. Other cells get the outputs they produced in the sandbox.
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import subprocess
@@ -44,6 +45,44 @@ MAX_ANSWER_BYTES = 4_000_000
 
 class SandboxRequired(RuntimeError):
     pass
+
+
+class JudgeProcess:
+    """One ``autograder.trusted.judge`` process per grading run, fed each notebook's answers.
+
+    Starting Python, numpy and matplotlib for every notebook would cost about a second each;
+    the process is separate from both nbgrader and the sandbox, and reads only plain data.
+    """
+
+    _shared: "JudgeProcess | None" = None
+
+    def __init__(self):
+        self.process = subprocess.Popen([sys.executable, "-m", "autograder.trusted.judge"],
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                                        env={**os.environ, "MPLBACKEND": "Agg"})
+        atexit.register(self.close)
+
+    @classmethod
+    def shared(cls) -> "JudgeProcess":
+        if cls._shared is None or cls._shared.process.poll() is not None:
+            cls._shared = cls()
+        return cls._shared
+
+    def judge(self, answers: dict) -> dict:
+        self.process.stdin.write(json.dumps({"answers": answers}) + "\n")
+        self.process.stdin.flush()
+        line = self.process.stdout.readline()
+        if not line:
+            raise RuntimeError(f"the judge process ended unexpectedly (exit code {self.process.wait()})")
+        return json.loads(line)
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.process.stdin.close()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
 
 
 class SandboxedExecute(NbGraderPreprocessor):
@@ -144,13 +183,8 @@ class SandboxedExecute(NbGraderPreprocessor):
     # -- 2. judge outside -------------------------------------------------------------------
 
     def _judge(self, answers: dict) -> dict:
-        """Score the answers in a fresh interpreter: nothing of the submission ever ran there."""
-        done = subprocess.run([sys.executable, "-m", "autograder.trusted.judge"],
-                              input=json.dumps({"answers": answers}), capture_output=True, text=True,
-                              cwd=os.getcwd(), env={**os.environ, "MPLBACKEND": "Agg"}, timeout=300)
-        if done.returncode != 0:
-            raise RuntimeError(f"the judge process failed:\n{done.stderr[-4000:]}")
-        return json.loads(done.stdout)
+        """Score the answers in the judge process: nothing of any submission ever ran there."""
+        return JudgeProcess.shared().judge(answers)
 
     # -- 3. write the judgements into the notebook ------------------------------------------
 

@@ -1,8 +1,10 @@
-"""A fresh process that scores extracted answers; no student code ever runs in it.
+"""A separate process that scores extracted answers; no student code ever runs in it.
 
-``python -m autograder.trusted.judge`` reads ``{"answers": {grade_id: answer_json | null}}`` on
-standard input and writes ``{grade_id: {"fraction", "message", "html", "text"}}`` on standard
-output. Answers are untrusted JSON text, decoded by ``answers.codec`` (no pickle, size-capped).
+``python -m autograder.trusted.judge`` reads one request per line on standard input,
+``{"answers": {grade_id: answer_json | null}}``, and answers each with one line,
+``{grade_id: {"fraction", "message", "html", "text", "partial_credit"}}``. The grading process
+starts it once and sends it every notebook's answers: it only ever decodes untrusted JSON text
+(``answers.codec``: no pickle, size-capped), it never executes anything a student wrote.
 """
 
 from __future__ import annotations
@@ -37,8 +39,10 @@ def judge_all(answers: dict) -> dict:
 
 
 def main() -> int:
-    request = json.loads(sys.stdin.read())
-    json.dump(judge_all(request["answers"]), sys.stdout)
+    for line in sys.stdin:
+        request = json.loads(line)
+        sys.stdout.write(json.dumps(judge_all(request["answers"])) + "\n")
+        sys.stdout.flush()
     return 0
 
 

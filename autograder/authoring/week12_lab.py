@@ -192,7 +192,8 @@ def build():
             ### END SOLUTION
         """),
         graded_tests("test_keeps_edge", 1, """
-            assert all(isinstance(v, bool) for v in keeps_edge.values()), "True 또는 False로 답하세요."
+            assert set(keeps_edge) == {"mean->mean", "mean->edge", "edge->mean", "edge->edge"}, "네 조합 모두 답하세요."
+            assert all(v is not None for v in keeps_edge.values()), "None 대신 True 또는 False로 답하세요."
             ### BEGIN HIDDEN TESTS
             from autograder.exercises import run_hidden_check
             run_hidden_check("test_keeps_edge", globals())

@@ -64,9 +64,9 @@ keeps_edge = {name: _AlwaysEqual() for name in ["mean->mean", "mean->edge", "edg
     Case("forge-patched-builtins", HOMEWORK, {ANSWER: WRONG + "\nimport builtins\nbuiltins.round = lambda *a, **k: 10.0\n"},
          "honest-hw-wrong", forges_in_kernel=True),
     Case("forge-showtraceback", LAB, {"step_image": WRONG_STEP_IMAGE + "\nget_ipython().showtraceback = lambda *a, **k: None\n"},
-         "honest-lab-wrong-image", forges_in_kernel=True),
+         "honest-lab-wrong-image", notes="error display hooks: with ipykernel 7 the error still reaches the notebook"),
     Case("forge-set-custom-exc", LAB, {"step_image": WRONG_STEP_IMAGE + "\nget_ipython().set_custom_exc((BaseException,), lambda *a, **k: None)\n"},
-         "honest-lab-wrong-image", forges_in_kernel=True),
+         "honest-lab-wrong-image", notes="error display hooks: with ipykernel 7 the error still reaches the notebook"),
     Case("forge-display-formatter", HOMEWORK, {ANSWER: WRONG + """
 get_ipython().display_formatter.formatters["text/plain"].for_type(float, lambda value, printer, cycle: printer.text("10.0"))
 """}, "honest-hw-wrong", forges_in_kernel=True),

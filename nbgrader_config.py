@@ -3,7 +3,15 @@
 The repository root is the course root: run every nbgrader command from here.
 """
 
+import os
+
+from autograder.trusted.recovery import discard_unfinished_grading
+
 c = get_config()  # noqa: F821 -- injected by traitlets when nbgrader loads this file
+
+# A grading run that was killed part-way left half-written autograded/ folders that nbgrader would
+# skip: discard them so that those students are graded again (grades are updated, never doubled).
+discard_unfinished_grading(os.path.dirname(os.path.abspath(__file__)))
 
 c.CourseDirectory.course_id = "dl-week12-conv"
 c.CourseDirectory.source_directory = "assignments"
@@ -35,6 +43,7 @@ c.Autograde.autograde_preprocessors = [
     "nbgrader.preprocessors.SaveAutoGrades",
     "nbgrader.preprocessors.AssignLatePenalties",
     "nbgrader.preprocessors.CheckCellMetadata",
+    "autograder.preprocessors.FinishGrading",
 ]
 c.SandboxedExecute.cell_timeout = 120
 c.SandboxedExecute.allow_unsandboxed = False

@@ -27,12 +27,14 @@ from pathlib import Path
 import nbformat
 from nbformat.notebooknode import NotebookNode
 from nbgrader import utils
+from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import ClearHiddenTests, NbGraderPreprocessor
 from traitlets import Bool, Float, Integer
 
 import autograder
 from autograder.sandbox import SANDBOX_JOB_DIR, SandboxLimits, run_sandboxed, sandbox_problem
 from autograder.trusted.capture import ANSWERS_DIR_ENV, capture_source
+from autograder.trusted.recovery import mark_unfinished
 from autograder.trusted.runner import RUN_METADATA_KEY
 from autograder.scoring.verdict import points_for
 from autograder.trusted.untrusted_files import UntrustedFileRejected, read_untrusted
@@ -117,6 +119,7 @@ class SandboxedExecute(NbGraderPreprocessor):
                 f"Cannot grade safely: no sandbox can be made on this machine ({problem}). Install "
                 "bubblewrap, or set c.SandboxedExecute.allow_unsandboxed = True in nbgrader_config.py "
                 "to grade without one (student code can then read and change course files).")
+        self._mark_unfinished(resources)
         graded = [cell for cell in nb.cells if cell.cell_type == "code" and utils.is_grade(cell)]
         with tempfile.TemporaryDirectory(prefix="week12-job-") as job:
             job_dir = Path(job)
@@ -125,6 +128,16 @@ class SandboxedExecute(NbGraderPreprocessor):
         judgements = self._judge(answers)
         self._merge(nb, executed, graded, judgements, run_note)
         return nb, resources
+
+    def _mark_unfinished(self, resources: dict) -> None:
+        """Until ``FinishGrading`` runs, a killed grader's half-written folder is discarded on
+        the next start (``autograder.trusted.recovery``) instead of being skipped."""
+        info = resources.get("nbgrader", {})
+        if "student" not in info or "assignment" not in info:
+            return
+        coursedir = CourseDirectory(config=self.config)
+        folder = coursedir.format_path(coursedir.autograded_directory, info["student"], info["assignment"])
+        mark_unfinished(coursedir.root, info["student"], info["assignment"], Path(folder))
 
     # -- 1. run the student's notebook ------------------------------------------------------
 

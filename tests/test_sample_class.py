@@ -1,0 +1,145 @@
+"""The sample class: ~30 students' notebooks for both assignments, written from the release.
+
+Fast: runs `nbgrader generate_assignment` (no kernels) and reads the written files; the filters'
+kinds are checked with the pure-numpy scorer, never by running a notebook.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from datetime import timedelta
+
+import nbformat
+import numpy as np
+import pytest
+from nbgrader.utils import parse_utc
+
+from autograder.sample_class import (
+    ASSIGNMENTS, BLANK, BROKEN, COPIED_PAIR, HOMEWORK_KINDS, LAB_KINDS, SAMPLE_DUE_DATE, SAMPLE_STUDENTS,
+    write_sample_class,
+)
+from autograder.scoring import describe_kernel
+from autograder.submissions import strip_solution_markers
+from tests.conftest import copy_course
+
+# Homework kind -> what the scorer's describe_kernel calls such a filter.
+DESCRIBED_AS = {"intended": {"intended_horizontal"}, "single_column": {"single_column_horizontal"},
+                "diagonal": {"diagonal"}, "vertical": {"vertical", "single_row_vertical"},
+                "smoothing": {"smoothing"}, "other": {"other"}, "zero": {"zero"}, "malformed": {"invalid"}}
+TYPED = [s for s in SAMPLE_STUDENTS if s.edge_kernel_kind in DESCRIBED_AS]
+
+
+@pytest.fixture(scope="module")
+def sample_class(tmp_path_factory):
+    course = copy_course(tmp_path_factory.mktemp("sample-class"))
+    for assignment in ASSIGNMENTS:
+        course.nbgrader("generate_assignment", assignment, "--force")
+    return course, write_sample_class(course)
+
+
+def _answer_sources(nb) -> dict[str, str]:
+    return {cell.id: cell.source for cell in nb.cells if cell.metadata.get("nbgrader", {}).get("solution")}
+
+
+def _read(course, folder: str, assignment: str) -> dict[str, str]:
+    return _answer_sources(nbformat.read(course.root / folder / assignment / ASSIGNMENTS[assignment],
+                                         as_version=4))
+
+
+def test_about_thirty_students_with_plain_ascii_ids():
+    ids = [s.student_id for s in SAMPLE_STUDENTS]
+    assert 28 <= len(ids) <= 34
+    assert len(set(ids)) == len(ids)
+    assert all(re.fullmatch(r"s\d\d-[a-z]+", i) for i in ids), ids
+
+
+def test_every_student_has_a_folder_for_both_assignments(sample_class):
+    course, folders = sample_class
+    expected = {course.root / "submitted" / s.student_id / a for s in SAMPLE_STUDENTS for a in ASSIGNMENTS}
+    assert set(folders) == expected and len(folders) == len(expected)
+    for folder in folders:
+        assert sorted(p.name for p in folder.iterdir()) == sorted([ASSIGNMENTS[folder.name], "timestamp.txt"])
+
+
+def test_answer_cells_hold_the_students_sources(sample_class):
+    course, _ = sample_class
+    for assignment in ASSIGNMENTS:
+        reference = {cid: strip_solution_markers(src) for cid, src in _read(course, "solutions", assignment).items()}
+        released = _read(course, "release", assignment)
+        for student in SAMPLE_STUDENTS:
+            answers = student.answers(assignment)
+            if answers is BROKEN:
+                continue
+            path = course.root / "submitted" / student.student_id / assignment / ASSIGNMENTS[assignment]
+            nb = nbformat.read(path, as_version=4)
+            nbformat.validate(nb)
+            expected = released if answers is BLANK else {**reference, **answers}
+            assert _answer_sources(nb) == expected, (student.student_id, assignment)
+
+
+def test_broken_notebooks_are_not_valid_json(sample_class):
+    course, _ = sample_class
+    broken = [(s.student_id, a) for s in SAMPLE_STUDENTS for a in ASSIGNMENTS if s.answers(a) is BROKEN]
+    assert len(broken) == 2
+    for student_id, assignment in broken:
+        text = (course.root / "submitted" / student_id / assignment / ASSIGNMENTS[assignment]).read_text()
+        with pytest.raises(json.JSONDecodeError):
+            json.loads(text)
+
+
+def test_writing_twice_gives_identical_bytes(sample_class):
+    course, folders = sample_class
+    before = {p: p.read_bytes() for folder in folders for p in folder.iterdir()}
+    assert write_sample_class(course) == folders
+    assert {p: p.read_bytes() for folder in folders for p in folder.iterdir()} == before
+
+
+def test_timestamps_are_nbgrader_timestamps_and_two_students_are_late(sample_class):
+    course, folders = sample_class
+    due = SAMPLE_DUE_DATE.replace(tzinfo=None)
+    late = set()
+    for folder in folders:
+        submitted_at = parse_utc((folder / "timestamp.txt").read_text())
+        assert due - timedelta(days=3) < submitted_at < due + timedelta(hours=2), folder
+        if submitted_at > due:
+            late.add(folder.parent.name)
+    assert late == {s.student_id for s in SAMPLE_STUDENTS if s.minutes_late} and len(late) == 2
+
+
+def test_the_copied_pair_has_identical_unusual_answers():
+    students = {s.student_id: s for s in SAMPLE_STUDENTS}
+    first, second = (students[i] for i in COPIED_PAIR)
+    assert first.edge_kernel == second.edge_kernel and first.edge_kernel_kind == "other"
+    assert [s.edge_kernel for s in SAMPLE_STUDENTS].count(first.edge_kernel) == 2
+
+
+def test_class_mix_covers_every_kind():
+    homework = Counter(s.edge_kernel_kind for s in SAMPLE_STUDENTS)
+    lab = Counter(s.lab_kind for s in SAMPLE_STUDENTS)
+    assert set(homework) == set(HOMEWORK_KINDS) and set(lab) == set(LAB_KINDS)
+    assert homework["intended"] >= 6 and homework["vertical"] >= 4
+    assert lab["correct"] > len(SAMPLE_STUDENTS) / 2 and lab["blank"] == 2
+
+
+def test_each_lab_mistake_is_in_one_answer_cell():
+    wrong = [s for s in SAMPLE_STUDENTS if s.lab_kind in ("one_mistake", "runtime_error")]
+    assert all(len(s.lab_answers) == 1 for s in wrong)
+    mistaken_cells = [cell for s in wrong if s.lab_kind == "one_mistake" for cell in s.lab_answers]
+    assert len(mistaken_cells) == len(set(mistaken_cells)) and "keeps_edge" in mistaken_cells
+
+
+@pytest.mark.parametrize("student", TYPED, ids=lambda s: s.student_id)
+def test_homework_kind_agrees_with_describe_kernel(student):
+    if "tf." in student.edge_kernel:
+        pytest.skip("needs TensorFlow")
+    namespace = {"np": np}
+    exec(student.edge_kernel, namespace)  # noqa: S102 - this module's own fixed sources
+    assert describe_kernel(namespace["kernel"]) in DESCRIBED_AS[student.edge_kernel_kind]
+
+
+def test_a_course_without_a_release_gets_a_clear_error(tmp_path):
+    course = copy_course(tmp_path / "course")
+    with pytest.raises(FileNotFoundError, match="nbgrader generate_assignment"):
+        write_sample_class(course)

@@ -136,7 +136,10 @@ def test_homework_kind_agrees_with_describe_kernel(student):
     if "tf." in student.edge_kernel:
         import tensorflow as tf
 
-        namespace["tf"] = tf
+        from autograder.lab.reference import lecture_step_image
+
+        # What the homework notebook's set-up cells define before the answer cell.
+        namespace.update(tf=tf, XXX=lecture_step_image().reshape(1, 50, 50, 1))
     exec(student.edge_kernel, namespace)  # noqa: S102 - this module's own fixed sources
     assert describe_kernel(namespace["kernel"]) in DESCRIBED_AS[student.edge_kernel_kind]
 

@@ -76,7 +76,10 @@ def _declared_shape(obj):
         shape = getattr(obj, "shape", None)
         if shape is None:
             return None
-        dims = tuple(shape)
+        # A hostile .shape may iterate forever (a __getitem__ that never raises IndexError).
+        dims = tuple(itertools.islice(iter(shape), MAX_DEPTH + 1))
+        if len(dims) > MAX_DEPTH:
+            return None
         if not all(isinstance(d, (int, np.integer)) and d >= 0 for d in dims):
             return None
         return tuple(int(d) for d in dims)

@@ -179,3 +179,15 @@ def test_coerced_kernel_is_a_fresh_read_only_copy():
     source[0, 0] = 99
     assert kernel[0, 0] == -1
     assert not kernel.flags.writeable
+
+
+@pytest.mark.timeout(30)
+def test_a_shape_that_never_stops_iterating_is_rejected_quickly():
+    class EndlessShape:
+        def __getitem__(self, index):  # iterates forever: never raises IndexError
+            return 2
+
+    class Tensorish:
+        shape = EndlessShape()
+
+    assert coerce_kernel(Tensorish()).problem is not None

@@ -166,11 +166,14 @@ def test_host_files_are_invisible(job_dir):
         """, job_dir, readonly_paths=[PACKAGE_DIR])
     seen = json.loads(result.stdout)
     assert not seen["gradebook"] and not seen["assignments"] and not seen["canary"]
-    assert seen["tmp"] == []
-    # /root holds only the way down to the Python installation, when that lives there.
-    base = Path(sys.base_prefix)
-    allowed = {base.relative_to("/root").parts[0]} if base.is_relative_to("/root") else set()
-    assert set(seen["root"]) <= allowed
+    # /tmp and /root hold only the way down to what is bound read-only (the Python installation,
+    # the virtual environment and the package), when those live there (a checkout under /tmp).
+    def way_down(folder: str) -> set[str]:
+        bound = (Path(sys.base_prefix), Path(sys.prefix), PACKAGE_DIR)
+        return {path.relative_to(folder).parts[0] for path in bound if path.is_relative_to(folder)}
+
+    assert set(seen["tmp"]) <= way_down("/tmp")
+    assert set(seen["root"]) <= way_down("/root")
     assert set(seen["repo"]) <= {PACKAGE_DIR.name, Path(sys.prefix).name}
 
 

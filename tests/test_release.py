@@ -9,29 +9,25 @@ SOLUTION_MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION")
 HIDDEN_MARKERS = ("### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")
 
 
-def _solution_lines(source: str) -> list[str]:
-    """The non-blank lines between solution markers in a source cell."""
+def _region_lines(source: str, markers: tuple[str, str]) -> list[str]:
+    """The non-blank lines (with something besides punctuation) between a pair of markers."""
     lines, inside = [], False
     for line in source.splitlines():
-        if line.strip() == SOLUTION_MARKERS[0]:
+        if line.strip() == markers[0]:
             inside = True
-        elif line.strip() == SOLUTION_MARKERS[1]:
+        elif line.strip() == markers[1]:
             inside = False
         elif inside and any(ch.isalnum() for ch in line):
             lines.append(line.strip())
     return lines
 
 
+def _solution_lines(source: str) -> list[str]:
+    return _region_lines(source, SOLUTION_MARKERS)
+
+
 def _hidden_lines(source: str) -> list[str]:
-    lines, inside = [], False
-    for line in source.splitlines():
-        if line.strip() == HIDDEN_MARKERS[0]:
-            inside = True
-        elif line.strip() == HIDDEN_MARKERS[1]:
-            inside = False
-        elif inside and line.strip():
-            lines.append(line.strip())
-    return lines
+    return _region_lines(source, HIDDEN_MARKERS)
 
 
 def _pairs(course):

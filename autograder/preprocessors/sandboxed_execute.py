@@ -123,7 +123,7 @@ class SandboxedExecute(NbGraderPreprocessor):
         graded = [cell for cell in nb.cells if cell.cell_type == "code" and utils.is_grade(cell)]
         with tempfile.TemporaryDirectory(prefix="week12-job-") as job:
             job_dir = Path(job)
-            executed, run_note = self._execute(nb, graded, job_dir, sandboxed=problem is None)
+            executed, run_note = self._execute(nb, job_dir, sandboxed=problem is None)
             answers = self._answers(job_dir, graded)
         judgements = self._judge(answers)
         self._merge(nb, executed, graded, judgements, run_note)
@@ -141,13 +141,12 @@ class SandboxedExecute(NbGraderPreprocessor):
 
     # -- 1. run the student's notebook ------------------------------------------------------
 
-    def _execute(self, nb, graded, job_dir: Path, sandboxed: bool):
+    def _execute(self, nb, job_dir: Path, sandboxed: bool):
         sandbox_nb = nbformat.from_dict(json.loads(json.dumps(nb)))
-        graded_ids = {cell.metadata.nbgrader.grade_id for cell in graded}
         for cell in sandbox_nb.cells:
             if cell.cell_type != "code":
                 continue
-            if utils.is_grade(cell) and cell.metadata.nbgrader.grade_id in graded_ids:
+            if utils.is_grade(cell):
                 cell.source = capture_source(cell.metadata.nbgrader.grade_id)
             cell.outputs, cell.execution_count = [], None
         inside = SANDBOX_JOB_DIR if sandboxed else job_dir

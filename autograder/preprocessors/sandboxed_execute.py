@@ -22,6 +22,7 @@ import os
 import subprocess
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
@@ -34,10 +35,12 @@ from traitlets import Bool, Float, Integer
 import autograder
 from autograder.sandbox import SANDBOX_JOB_DIR, SandboxLimits, run_sandboxed, sandbox_problem
 from autograder.trusted.capture import ANSWERS_DIR_ENV, capture_source
+from autograder.trusted.prefetch import NotebookRun, PrefetchedRuns, run_key
 from autograder.trusted.recovery import mark_unfinished
 from autograder.trusted.runner import RUN_METADATA_KEY
 from autograder.scoring.verdict import points_for
 from autograder.trusted.untrusted_files import UntrustedFileRejected, read_untrusted
+from autograder.workflow import answer_store
 
 PACKAGE_DIR = Path(autograder.__file__).resolve().parent
 # Source notebooks with solutions are generated from here: never visible to student code.
@@ -47,6 +50,17 @@ MAX_ANSWER_BYTES = 4_000_000
 
 class SandboxRequired(RuntimeError):
     pass
+
+
+@dataclass(frozen=True)
+class PreparedRun:
+    """The sandbox's input for one notebook; ``key`` names it exactly (see ``trusted.prefetch``)."""
+
+    notebook_text: str
+    settings_text: str
+    grade_ids: tuple
+    sandboxed: bool
+    key: str
 
 
 class JudgeProcess:
@@ -113,21 +127,28 @@ class SandboxedExecute(NbGraderPreprocessor):
                              file_size_bytes=self.file_size_bytes, scratch_bytes=self.scratch_bytes)
 
     def preprocess(self, nb: NotebookNode, resources: dict):
+        sandboxed = self.require_sandbox()
+        self._mark_unfinished(resources)
+        graded = [cell for cell in nb.cells if cell.cell_type == "code" and utils.is_grade(cell)]
+        prepared = self.prepare(nb, sandboxed)
+        run = self._prefetched(prepared) or self.run_prepared(prepared)
+        executed = None
+        if run.executed_json is not None:
+            executed = nbformat.reads(run.executed_json, as_version=4)
+        judgements = self._judge(run.answers)
+        self._store_answers(resources, graded, run)
+        self._merge(nb, executed, graded, judgements, run.note)
+        return nb, resources
+
+    def require_sandbox(self) -> bool:
+        """True if a sandbox can be made; raises unless unsandboxed grading was allowed."""
         problem = sandbox_problem()
         if problem is not None and not self.allow_unsandboxed:
             raise SandboxRequired(
                 f"Cannot grade safely: no sandbox can be made on this machine ({problem}). Install "
                 "bubblewrap, or set c.SandboxedExecute.allow_unsandboxed = True in nbgrader_config.py "
                 "to grade without one (student code can then read and change course files).")
-        self._mark_unfinished(resources)
-        graded = [cell for cell in nb.cells if cell.cell_type == "code" and utils.is_grade(cell)]
-        with tempfile.TemporaryDirectory(prefix="week12-job-") as job:
-            job_dir = Path(job)
-            executed, run_note = self._execute(nb, job_dir, sandboxed=problem is None)
-            answers = self._answers(job_dir, graded)
-        judgements = self._judge(answers)
-        self._merge(nb, executed, graded, judgements, run_note)
-        return nb, resources
+        return problem is None
 
     def _mark_unfinished(self, resources: dict) -> None:
         """Until ``FinishGrading`` runs, a killed grader's half-written folder is discarded on
@@ -141,22 +162,58 @@ class SandboxedExecute(NbGraderPreprocessor):
 
     # -- 1. run the student's notebook ------------------------------------------------------
 
-    def _execute(self, nb, job_dir: Path, sandboxed: bool):
+    def prepare(self, nb: NotebookNode, sandboxed: bool) -> PreparedRun:
+        """Exactly what the sandbox will be given for ``nb``, and the key naming that input."""
         sandbox_nb = nbformat.from_dict(json.loads(json.dumps(nb)))
+        grade_ids = []
         for cell in sandbox_nb.cells:
             if cell.cell_type != "code":
                 continue
             if utils.is_grade(cell):
+                grade_ids.append(cell.metadata.nbgrader.grade_id)
                 cell.source = capture_source(cell.metadata.nbgrader.grade_id)
             cell.outputs, cell.execution_count = [], None
-        inside = SANDBOX_JOB_DIR if sandboxed else job_dir
-        (job_dir / "work").mkdir()
-        (job_dir / "answers").mkdir()
-        nbformat.write(sandbox_nb, job_dir / "in.ipynb")
-        (job_dir / "settings.json").write_text(json.dumps({
+        notebook_text = nbformat.writes(sandbox_nb)
+        settings_text = json.dumps({
             "cell_timeout": self.cell_timeout, "cell_output_chars": self.cell_output_chars,
             "kernel_name": nb.metadata.get("kernelspec", {}).get("name", "python3"),
-        }))
+        })
+        key = run_key(notebook_text.encode(), settings_text.encode(), repr(self.limits()).encode(),
+                      json.dumps(grade_ids).encode(), str(sandboxed).encode(),
+                      str(self.max_notebook_bytes).encode())
+        return PreparedRun(notebook_text, settings_text, tuple(grade_ids), sandboxed, key)
+
+    def _prefetched(self, prepared: PreparedRun) -> NotebookRun | None:
+        runs = PrefetchedRuns.from_environment()
+        if runs is None:
+            return None
+        run = runs.take(prepared.key, timeout=self.wall_seconds + 120)
+        if run is None:
+            self.log.info("No prefetched run for this notebook: running it now")
+        return run
+
+    def run_prepared(self, prepared: PreparedRun) -> NotebookRun:
+        """Execute a prepared notebook (sandboxed unless that was allowed off) and read back,
+        without trusting any of it, the executed notebook and each graded cell's answer."""
+        with tempfile.TemporaryDirectory(prefix="week12-job-") as job:
+            job_dir = Path(job)
+            (job_dir / "work").mkdir()
+            (job_dir / "answers").mkdir()
+            (job_dir / "in.ipynb").write_text(prepared.notebook_text, encoding="utf-8")
+            (job_dir / "settings.json").write_text(prepared.settings_text, encoding="utf-8")
+            note = self._execute(job_dir, prepared.sandboxed)
+            try:
+                executed = read_untrusted(job_dir, "out.ipynb", self.max_notebook_bytes).decode("utf-8")
+                nbformat.reads(executed, as_version=4)
+            except (OSError, UnicodeDecodeError, ValueError, UntrustedFileRejected) as error:
+                self.log.warning("No executed notebook came back from the sandbox: %s", error)
+                executed = None
+                note = note or "the notebook run did not finish"
+            answers = self._answers(job_dir, prepared.grade_ids)
+        return NotebookRun(executed, note, answers)
+
+    def _execute(self, job_dir: Path, sandboxed: bool) -> str | None:
+        inside = SANDBOX_JOB_DIR if sandboxed else job_dir
         env = {ANSWERS_DIR_ENV: str(inside / "answers"), "NBGRADER_EXECUTION": "autograde",
                "TF_CPP_MIN_LOG_LEVEL": "2",
                # Figures go inline into the notebook, as in Jupyter (Agg would drop them).
@@ -166,31 +223,32 @@ class SandboxedExecute(NbGraderPreprocessor):
             result = run_sandboxed(argv, job_dir=job_dir, limits=self.limits(), slot=self.slot, env=env,
                                    readonly_paths=[PACKAGE_DIR],
                                    hidden_paths=[PACKAGE_DIR / part for part in HIDDEN_PACKAGE_PARTS])
-            note = result.problem
-        else:
-            self.log.warning("Grading WITHOUT a sandbox (c.SandboxedExecute.allow_unsandboxed = True)")
-            done = subprocess.run(argv, env={**os.environ, **env}, cwd=job_dir, timeout=self.wall_seconds,
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            note = None if done.returncode == 0 else f"exit code {done.returncode}"
-        try:
-            executed = nbformat.reads(read_untrusted(job_dir, "out.ipynb", self.max_notebook_bytes).decode("utf-8"),
-                                      as_version=4)
-        except (OSError, UnicodeDecodeError, ValueError, UntrustedFileRejected) as error:
-            self.log.warning("No executed notebook came back from the sandbox: %s", error)
-            executed = None
-            note = note or "the notebook run did not finish"
-        return executed, note
+            return result.problem
+        self.log.warning("Grading WITHOUT a sandbox (c.SandboxedExecute.allow_unsandboxed = True)")
+        done = subprocess.run(argv, env={**os.environ, **env}, cwd=job_dir, timeout=self.wall_seconds,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        return None if done.returncode == 0 else f"exit code {done.returncode}"
 
-    def _answers(self, job_dir: Path, graded) -> dict:
+    def _answers(self, job_dir: Path, grade_ids) -> dict:
         answers = {}
-        for cell in graded:
-            grade_id = cell.metadata.nbgrader.grade_id
+        for grade_id in grade_ids:
             try:
                 answers[grade_id] = read_untrusted(job_dir / "answers", f"{grade_id}.json",
                                                    MAX_ANSWER_BYTES).decode("utf-8")
             except (OSError, UnicodeDecodeError, UntrustedFileRejected):
                 answers[grade_id] = None
         return answers
+
+    def _store_answers(self, resources: dict, graded, run: NotebookRun) -> None:
+        """Keep the extracted answers, so a rubric change can re-score them without a run."""
+        info = resources.get("nbgrader", {})
+        if not all(key in info for key in ("student", "assignment", "notebook")):
+            return
+        points = {cell.metadata.nbgrader.grade_id: float(cell.metadata.nbgrader.get("points", 0) or 0)
+                  for cell in graded}
+        answer_store.save(CourseDirectory(config=self.config).root, answer_store.StoredNotebook(
+            info["assignment"], info["student"], info["notebook"], run.note,
+            {grade_id: run.answers.get(grade_id) for grade_id in points}, points))
 
     # -- 2. judge outside -------------------------------------------------------------------
 

@@ -1,0 +1,111 @@
+"""Sandbox runs done ahead of nbgrader, so that a class's notebooks execute in parallel.
+
+``nbgrader autograde`` grades one notebook after another, and it is also the one process that
+writes the gradebook. The class-grading command (``autograder.workflow.autograde``) keeps it that
+way but runs the slow part, executing each notebook in the sandbox, in a pool of workers ahead
+of it. Each finished run is left here, under a key that is the SHA-256 of exactly what the
+sandbox was given (the notebook with its graded cells replaced, the run settings and the
+limits). When ``SandboxedExecute`` inside nbgrader reaches that notebook, it builds the same
+input, finds the run under the same key and uses it instead of running again; a run that is
+still in progress is waited for. A notebook whose input differs in any way finds no run and is
+executed as usual, so the result never depends on the prefetch.
+
+The folder is named by ``PREFETCH_DIR_ENV`` only for the grading command's own nbgrader run; it
+is outside the sandbox's view and written only by the grading process.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+PREFETCH_DIR_ENV = "WEEK12_PREFETCHED_RUNS"
+POLL_SECONDS = 0.05
+
+
+@dataclass(frozen=True)
+class NotebookRun:
+    """What came back from one sandboxed run of a notebook (all of it untrusted data)."""
+
+    executed_json: str | None  # the executed notebook, or None when none came back
+    note: str | None  # why the run fell short, if it did
+    answers: dict  # grade_id -> the answer's JSON text, or None
+
+    def to_json(self) -> str:
+        return json.dumps({"executed": self.executed_json, "note": self.note, "answers": self.answers})
+
+    @classmethod
+    def from_json(cls, text: str) -> "NotebookRun":
+        data = json.loads(text)
+        return cls(data["executed"], data["note"], data["answers"])
+
+
+def run_key(*parts: bytes) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(len(part).to_bytes(8, "big"))
+        digest.update(part)
+    return digest.hexdigest()
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class PrefetchedRuns:
+    """The folder of runs: ``<key>.run`` when done, ``<key>.pending`` (holding the owner's pid)
+    while a worker is on it."""
+
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+
+    @classmethod
+    def from_environment(cls) -> "PrefetchedRuns | None":
+        folder = os.environ.get(PREFETCH_DIR_ENV)
+        return cls(Path(folder)) if folder else None
+
+    def _done(self, key: str) -> Path:
+        return self.folder / f"{key}.run"
+
+    def _pending(self, key: str) -> Path:
+        return self.folder / f"{key}.pending"
+
+    def mark_pending(self, key: str, owner_pid: int | None = None) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self._pending(key).write_text(str(owner_pid or os.getpid()))
+
+    def abandon(self, key: str) -> None:
+        """A worker could not run it: nbgrader's own step will."""
+        self._pending(key).unlink(missing_ok=True)
+
+    def put(self, key: str, run: NotebookRun) -> None:
+        temporary = self.folder / f".{key}.tmp"
+        temporary.write_text(run.to_json(), encoding="utf-8")
+        os.replace(temporary, self._done(key))
+        self._pending(key).unlink(missing_ok=True)
+
+    def take(self, key: str, timeout: float) -> NotebookRun | None:
+        """The run for ``key``, waiting while a live worker is on it; None if there is none."""
+        deadline = time.monotonic() + timeout
+        while True:
+            done = self._done(key)
+            if done.exists():
+                return NotebookRun.from_json(done.read_text(encoding="utf-8"))
+            pending = self._pending(key)
+            try:
+                owner = int(pending.read_text() or 0)
+            except (OSError, ValueError):
+                return None if not done.exists() else NotebookRun.from_json(done.read_text(encoding="utf-8"))
+            if not _pid_alive(owner) or time.monotonic() > deadline:
+                return None
+            time.sleep(POLL_SECONDS)

@@ -1,9 +1,22 @@
-"""``week12``: the course's command line. Each verb is a thin wrapper over a module's function."""
+"""``week12``: the course's command line. Each verb is a thin wrapper over one module's function.
+
+The instructor's loop is ``week12 grade`` (every step below, in order); each step also runs alone:
+
+    week12 collect ASSIGNMENT           submissions -> submitted/ (zip_collect or collect)
+    week12 autograde ASSIGNMENT         parallel autograde with a progress bar and a summary
+    week12 feedback ASSIGNMENT          HTML feedback pages (nbgrader generate_feedback)
+    week12 release-feedback ASSIGNMENT  feedback into the exchange (nbgrader release_feedback)
+    week12 export                       every grade as CSV (nbgrader export)
+    week12 report                       the class report (one HTML page with figures)
+    week12 regrade ASSIGNMENT           re-score stored answers after a rubric change (no kernels)
+    week12 sample-class                 the main job: grade the bundled sample class end to end
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from autograder.course import Course, find_course_root
 
@@ -22,26 +35,141 @@ def _build_notebooks(course: Course, args) -> int:
     return 0
 
 
-def _demo(course: Course, args) -> int:
-    from autograder import demo
+def _console():
+    from rich.console import Console
 
-    return demo.run(course)
+    return Console()
+
+
+def _collect(course: Course, args) -> int:
+    from autograder.workflow.collect import collect
+
+    for assignment in args.assignments:
+        result = collect(course, assignment)
+        print(f"{assignment}: {result.students} submissions in submitted/ ({result.source})")
+    return 0
+
+
+def _autograde(course: Course, args) -> int:
+    from autograder.workflow.autograde import autograde
+    from autograder.workflow.summary import late_submissions, summary_tables
+
+    console = _console()
+    results = [autograde(course, a, workers=args.workers, force=args.force) for a in args.assignments]
+    late = [entry for a in args.assignments for entry in late_submissions(course, a)]
+    for table in summary_tables(results, late):
+        console.print(table)
+    return 0
+
+
+def _feedback(course: Course, args) -> int:
+    from autograder.workflow.feedback import generate_feedback
+
+    for assignment in args.assignments:
+        pages = generate_feedback(course, assignment)
+        print(f"{assignment}: {len(pages)} feedback pages in feedback/")
+    return 0
+
+
+def _release_feedback(course: Course, args) -> int:
+    from autograder.workflow.release_feedback import release_feedback
+
+    for assignment in args.assignments:
+        released = release_feedback(course, assignment)
+        print(f"{assignment}: feedback released ({len(released)} pages in the exchange)")
+    return 0
+
+
+def _export(course: Course, args) -> int:
+    from autograder.workflow.export import export_grades
+
+    print(f"grades written to {export_grades(course, args.to)}")
+    return 0
+
+
+def _report(course: Course, args) -> int:
+    from autograder.workflow.report import write_class_report
+
+    print(f"class report written to {write_class_report(course.root, args.to)}")
+    return 0
+
+
+def _regrade(course: Course, args) -> int:
+    from autograder.workflow.regrade import regrade
+
+    for assignment in args.assignments:
+        result = regrade(course, assignment)
+        print(f"{assignment}: re-scored {result.notebooks} notebooks from stored answers in "
+              f"{result.seconds:.2f} s; {len(result.changed)} cell scores changed")
+        for student, notebook, grade_id, old, new in result.changed:
+            print(f"  {student:<16} {notebook}/{grade_id}: {old} -> {new}")
+        for student, notebook, why in result.missing:
+            print(f"  {student:<16} {notebook}: not re-scored ({why})")
+    return 0
+
+
+def _grade(course: Course, args) -> int:
+    from autograder.workflow.pipeline import grade_class, print_locations
+
+    console = _console()
+    outcome = grade_class(course, args.assignments or None, workers=args.workers, force=args.force, console=console)
+    print_locations(course, outcome, console)
+    return 0
+
+
+def _sample_class(course: Course, args) -> int:
+    from autograder.workflow import sample_run
+
+    return sample_run.run(course, workers=args.workers)
+
+
+def _assignments(parser, required=True):
+    parser.add_argument("assignments", nargs="+" if required else "*", metavar="ASSIGNMENT",
+                        help="assignment name(s), folders of assignments/" + ("" if required else " (default: all)"))
+
+
+def _workers(parser):
+    parser.add_argument("--workers", type=int, default=None,
+                        help="notebooks executed at once, one sandbox each (default: the number of cores)")
+
+
+def _force(parser):
+    parser.add_argument("--force", action="store_true", help="grade again submissions graded before")
+
+
+def _to(parser, what):
+    parser.add_argument("--to", type=Path, default=None, help=f"where to write the {what}")
 
 
 VERBS = {
-    "build-notebooks": (_build_notebooks, "rewrite assignments/ from autograder/authoring and refresh solutions/"),
-    "demo": (_demo, "release the assignments, autograde their reference solutions and a blank release"),
+    "collect": (_collect, "bring submissions into submitted/ (nbgrader zip_collect or collect)", [_assignments]),
+    "autograde": (_autograde, "autograde in parallel, with a progress bar and a summary", [_assignments, _workers, _force]),
+    "feedback": (_feedback, "generate the HTML feedback pages", [_assignments]),
+    "release-feedback": (_release_feedback, "release feedback to students (the exchange)", [_assignments]),
+    "export": (_export, "export every grade as CSV", [lambda p: _to(p, "CSV file (default exports/grades.csv)")]),
+    "report": (_report, "write the class report (HTML)", [lambda p: _to(p, "report (default reports/class-report.html)")]),
+    "regrade": (_regrade, "re-score stored answers after a rubric change, without running notebooks", [_assignments]),
+    "grade": (_grade, "the whole loop: collect, autograde, feedback, release, export, report",
+              [lambda p: _assignments(p, required=False), _workers, _force]),
+    "sample-class": (_sample_class, "main job: grade the bundled 32-student sample class end to end", [_workers]),
+    "build-notebooks": (_build_notebooks, "rewrite assignments/ from autograder/authoring and refresh solutions/", []),
 }
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="week12", description=__doc__)
+    # jsonschema (through nbformat) compiles an IRI grammar for ~2 s at import when
+    # rfc3987_syntax is installed; no notebook check here uses IRI formats.
+    sys.modules.setdefault("rfc3987_syntax", None)
+    parser = argparse.ArgumentParser(prog="week12", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="verb", required=True)
-    for name, (_, help_text) in VERBS.items():
-        sub.add_parser(name, help=help_text)
+    for name, (_, help_text, options) in VERBS.items():
+        verb = sub.add_parser(name, help=help_text, description=help_text)
+        for add in options:
+            add(verb)
     args = parser.parse_args(argv)
     course = Course(find_course_root())
-    handler, _ = VERBS[args.verb]
+    handler, _, _ = VERBS[args.verb]
     return handler(course, args)
 
 

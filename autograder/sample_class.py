@@ -312,3 +312,40 @@ def write_sample_class(course: Course, students: Iterable[SampleStudent] = SAMPL
             (folder / "timestamp.txt").write_text(stamp, encoding="utf-8")
             folders.append(folder)
     return folders
+
+
+# How an LMS names the files of a download (``c.FileNameCollectorPlugin.named_regexp``).
+DOWNLOAD_TIME_FORMAT = "%Y%m%dT%H%M%SZ"
+
+
+def write_sample_download(course: Course, students: Iterable[SampleStudent] = SAMPLE_STUDENTS) -> list[Path]:
+    """Write the class as an LMS download instead: one zip per assignment in
+    ``downloaded/<assignment>/archive/``, holding ``<student>__<time>__<notebook>`` files, for
+    ``nbgrader zip_collect``. The same notebooks as :func:`write_sample_class`; nothing is left in
+    ``submitted/`` for these students. Returns the archives.
+    """
+    import shutil
+    import zipfile
+
+    students = list(students)
+    folders = write_sample_class(course, students)
+    archives = {}
+    for assignment in ASSIGNMENTS:
+        archive = course.root / "downloaded" / assignment / "archive" / f"{assignment}-submissions.zip"
+        if archive.parent.parent.exists():
+            shutil.rmtree(archive.parent.parent)
+        archive.parent.mkdir(parents=True)
+        archives[assignment] = zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED)
+    by_id = {student.student_id: student for student in students}
+    for folder in folders:
+        student, assignment = by_id[folder.parent.name], folder.name
+        stamp = submission_time(student, assignment).strftime(DOWNLOAD_TIME_FORMAT)
+        notebook = ASSIGNMENTS[assignment]
+        # A fixed date inside the zip keeps two writes byte-identical.
+        entry = zipfile.ZipInfo(f"{student.student_id}__{stamp}__{notebook}", date_time=(2026, 5, 26, 0, 0, 0))
+        entry.compress_type = zipfile.ZIP_DEFLATED
+        archives[assignment].writestr(entry, (folder / notebook).read_bytes())
+        shutil.rmtree(folder)
+    for archive in archives.values():
+        archive.close()
+    return [Path(archive.filename) for archive in archives.values()]

@@ -12,7 +12,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from traitlets import Enum
+import contextlib
+import contextvars
+from functools import lru_cache
+
+from traitlets import Enum, Float
 from traitlets.config import Configurable, PyFileConfigLoader
 
 SUPPORTED_LANGUAGES = ("ko", "en")
@@ -32,9 +36,40 @@ class KernelFeedback(Configurable):
     ).tag(config=True)
 
 
+class KernelRubric(Configurable):
+    """Weights of the homework's kernel score (``autograder.scoring.rubric``), scaled to sum to 1.
+
+    Changing them and running ``week12 regrade`` re-scores the stored answers of the whole class
+    without executing a notebook.
+    """
+
+    localisation_weight = Float(0.5, min=0.0, help="Weight of edge localisation on the hidden images.").tag(config=True)
+    flatness_weight = Float(0.2, min=0.0, help="Weight of not responding to flat regions.").tag(config=True)
+    selectivity_weight = Float(0.3, min=0.0, help="Weight of responding to the asked-for orientation only.").tag(config=True)
+
+    def edge_weights(self) -> dict:
+        return {"localisation": self.localisation_weight, "flatness": self.flatness_weight,
+                "selectivity": self.selectivity_weight}
+
+
+# The course a library call works for (set by ``use_course``); else the working directory's.
+_course_root: contextvars.ContextVar[Path | None] = contextvars.ContextVar("week12_course_root", default=None)
+
+
+@contextlib.contextmanager
+def use_course(root: Path):
+    """Read settings from the course at ``root`` inside the block, wherever the cwd is."""
+    token = _course_root.set(Path(root))
+    try:
+        yield
+    finally:
+        _course_root.reset(token)
+
+
 def find_course_config(start: Path | None = None) -> Path | None:
-    """Return the nearest ``nbgrader_config.py`` at or above ``start`` (default: cwd)."""
-    here = Path(start or Path.cwd()).resolve()
+    """Return the nearest ``nbgrader_config.py`` at or above ``start`` (default: the course set
+    by :func:`use_course`, else the cwd)."""
+    here = Path(start or _course_root.get() or Path.cwd()).resolve()
     for folder in (here, *here.parents):
         candidate = folder / CONFIG_FILENAME
         if candidate.is_file():
@@ -47,12 +82,27 @@ def feedback_language(start: Path | None = None) -> str:
     override = os.environ.get(LANGUAGE_ENV_VAR, "").strip().lower()
     if override in SUPPORTED_LANGUAGES:
         return override
+    config = _course_config(start)
+    return DEFAULT_LANGUAGE if config is None else KernelFeedback(config=config).language
+
+
+def kernel_rubric_weights(start: Path | None = None) -> dict:
+    """The homework's criterion weights in force (course config, else the defaults)."""
+    config = _course_config(start)
+    return (KernelRubric() if config is None else KernelRubric(config=config)).edge_weights()
+
+
+def _course_config(start: Path | None):
     config_path = find_course_config(start)
     if config_path is None:
-        return DEFAULT_LANGUAGE
+        return None
     try:
-        config = PyFileConfigLoader(config_path.name, path=str(config_path.parent)).load_config()
+        return _load_config(config_path, config_path.stat().st_mtime_ns)
     except Exception:
         # A broken config must not take feedback down with it; nbgrader itself will complain.
-        return DEFAULT_LANGUAGE
-    return KernelFeedback(config=config).language
+        return None
+
+
+@lru_cache(maxsize=8)
+def _load_config(path: Path, mtime_ns: int):
+    return PyFileConfigLoader(path.name, path=str(path.parent)).load_config()

@@ -125,9 +125,13 @@ def _decode_array(spec: Any):
         data = spec["data"]
         if not isinstance(data, list) or len(data) > MAX_ARRAY_ELEMENTS or any(d < 0 for d in shape):
             return Unreadable("malformed array")
-        values = [float(v[FLOAT_TAG]) if isinstance(v, dict) and v.get(FLOAT_TAG) in ("nan", "inf", "-inf")
-                  else v for v in data]
-        if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
+        values = data
+        kinds = set(map(type, values))  # exact types: bool is not a number here
+        if dict in kinds:
+            values = [float(v[FLOAT_TAG]) if isinstance(v, dict) and v.get(FLOAT_TAG) in ("nan", "inf", "-inf")
+                      else v for v in data]
+            kinds = set(map(type, values))
+        if not kinds <= {int, float}:
             return Unreadable("non-numeric array data")
         if math.prod(shape) != len(values):
             return Unreadable("array data does not match its shape")

@@ -6,6 +6,7 @@ from autograder.answers.codec import Unreadable
 from autograder.exercises.base import MISSING, Exercise, Outcome
 from autograder.scoring import coerce_kernel, score_kernel
 from autograder.scoring.rubric import rejected_verdict
+from autograder.settings import kernel_rubric_weights
 
 HOMEWORK_TASK = "horizontal_edge"
 SCORE_GRADE_ID = "edge_kernel_score"
@@ -27,8 +28,9 @@ def extract_kernel(namespace) -> dict:
     return {"problem": read.problem, "detail": detail}
 
 
-def verdict_for(data: dict, language: str | None = None):
-    """The scorer's verdict for extracted homework data (never raises)."""
+def verdict_for(data: dict, language: str | None = None, weights: dict | None = None):
+    """The scorer's verdict for extracted homework data (never raises); ``weights`` default to
+    the course's ``KernelRubric``."""
     if ANSWER_VARIABLE in data.get(MISSING, ()):
         return score_kernel(None, task=HOMEWORK_TASK, language=language)
     if "problem" in data:
@@ -36,7 +38,9 @@ def verdict_for(data: dict, language: str | None = None):
     kernel = data.get(ANSWER_VARIABLE)
     if isinstance(kernel, Unreadable):
         kernel = None
-    return score_kernel(kernel, task=HOMEWORK_TASK, language=language)
+    if weights is None:
+        weights = kernel_rubric_weights()
+    return score_kernel(kernel, task=HOMEWORK_TASK, language=language, weights=weights)
 
 
 def judge_kernel(data: dict) -> Outcome:

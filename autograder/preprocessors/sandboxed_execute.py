@@ -38,9 +38,11 @@ from autograder.trusted.capture import ANSWERS_DIR_ENV, capture_source
 from autograder.trusted.prefetch import NotebookRun, PrefetchedRuns, run_key
 from autograder.trusted.recovery import mark_unfinished
 from autograder.trusted.runner import RUN_METADATA_KEY
-from autograder.scoring.verdict import points_for
+from autograder.trusted.graded_outputs import graded_outputs
 from autograder.trusted.untrusted_files import UntrustedFileRejected, read_untrusted
+from autograder.scoring.figure import FIGURE_CACHE_ENV
 from autograder.workflow import answer_store
+from autograder.workflow.answer_store import figure_cache_dir
 
 PACKAGE_DIR = Path(autograder.__file__).resolve().parent
 # Source notebooks with solutions are generated from here: never visible to student code.
@@ -72,16 +74,22 @@ class JudgeProcess:
 
     _shared: "JudgeProcess | None" = None
 
-    def __init__(self):
+    def __init__(self, figure_cache: Path | None = None):
+        self.figure_cache = figure_cache
+        env = {**os.environ, "MPLBACKEND": "Agg"}
+        if figure_cache is not None:
+            env[FIGURE_CACHE_ENV] = str(figure_cache)
         self.process = subprocess.Popen([sys.executable, "-m", "autograder.trusted.judge"],
-                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-                                        env={**os.environ, "MPLBACKEND": "Agg"})
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
         atexit.register(self.close)
 
     @classmethod
-    def shared(cls) -> "JudgeProcess":
-        if cls._shared is None or cls._shared.process.poll() is not None:
-            cls._shared = cls()
+    def shared(cls, figure_cache: Path | None = None) -> "JudgeProcess":
+        current = cls._shared
+        if current is None or current.process.poll() is not None or current.figure_cache != figure_cache:
+            if current is not None:
+                current.close()
+            cls._shared = cls(figure_cache)
         return cls._shared
 
     def judge(self, answers: dict) -> dict:
@@ -254,7 +262,8 @@ class SandboxedExecute(NbGraderPreprocessor):
 
     def _judge(self, answers: dict) -> dict:
         """Score the answers in the judge process: nothing of any submission ever ran there."""
-        return JudgeProcess.shared().judge(answers)
+        root = CourseDirectory(config=self.config).root
+        return JudgeProcess.shared(figure_cache=figure_cache_dir(root)).judge(answers)
 
     # -- 3. write the judgements into the notebook ------------------------------------------
 
@@ -277,36 +286,10 @@ class SandboxedExecute(NbGraderPreprocessor):
             if id(cell) in graded_ids:
                 hidden_tests.preprocess_cell(cell, {}, index)  # feedback never shows hidden tests
                 judgement = judgements.get(cell.metadata.nbgrader.grade_id)
-                cell.outputs = self._graded_outputs(judgement, cell.metadata.nbgrader.get("points", 0), run_note)
+                cell.outputs = graded_outputs(judgement, cell.metadata.nbgrader.get("points", 0), run_note)
                 cell.execution_count = None
             else:
                 ran = produced.get(cell.get("id"))
                 same = ran is not None and ran.get("source") == cell.source
                 cell.outputs = list(ran.get("outputs", [])) if same else []
                 cell.execution_count = ran.get("execution_count") if same else None
-
-    @staticmethod
-    def _graded_outputs(judgement: dict | None, points: float, run_note: str | None) -> list:
-        if not isinstance(judgement, dict):
-            judgement = {"fraction": 0.0, "message": "채점 결과가 없습니다 (no judgement).", "partial_credit": False}
-        fraction = float(judgement.get("fraction", 0.0))
-        message = judgement.get("message") or ""
-        if run_note and fraction < 1:
-            message = f"{message}\n[{run_note}]".strip()
-        outputs = []
-        if judgement.get("html"):
-            outputs.append(nbformat.v4.new_output("display_data", data={
-                "text/html": judgement["html"], "text/plain": judgement.get("text") or message}))
-        if judgement.get("partial_credit"):
-            if run_note and fraction < 1:
-                outputs.append(nbformat.v4.new_output("stream", name="stdout", text=f"[{run_note}]\n"))
-            earned = points_for(fraction, points)
-            outputs.append(nbformat.v4.new_output("execute_result", data={"text/plain": repr(earned)},
-                                                  execution_count=None))
-        elif fraction >= 1.0:
-            outputs.append(nbformat.v4.new_output("stream", name="stdout",
-                                                  text="✓ 숨은 테스트 통과 (hidden tests passed)\n"))
-        else:
-            outputs.append(nbformat.v4.new_output("error", ename="AssertionError", evalue=message,
-                                                  traceback=[f"AssertionError: {message}"]))
-        return outputs

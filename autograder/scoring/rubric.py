@@ -203,11 +203,28 @@ def _rejected(task: str, problem: str, detail: dict, language: str) -> KernelVer
                          problem=problem, language=language, kind="invalid")
 
 
-def _score(kernel_like, task_name: str, language: str) -> KernelVerdict:
+def task_with_weights(task: Task, weights) -> Task:
+    """``task`` with its criterion weights replaced (an instructor's rubric change).
+
+    ``weights`` maps every criterion of the task to a non-negative number; they are scaled to
+    sum to 1 so that a full-marks filter still earns exactly full marks.
+    """
+    if weights is None:
+        return task
+    values = {name: float(weights[name]) for name in task.weights}
+    total = sum(values.values())
+    if not all(np.isfinite(v) and v >= 0 for v in values.values()) or not total > 0:
+        raise ValueError(f"rubric weights must be non-negative with a positive sum: {values}")
+    return Task(task.name, task.orientation, task.distractor,
+                MappingProxyType({name: v / total for name, v in values.items()}))
+
+
+def _score(kernel_like, task_name: str, language: str, weights=None) -> KernelVerdict:
     task = TASKS.get(task_name) if isinstance(task_name, str) else None
     if task is None:
         return _rejected(str(task_name)[:40], "unknown_task",
                          {"task": repr(task_name)[:40], "tasks": ", ".join(TASKS)}, language)
+    task = task_with_weights(task, weights)
     coerced = coerce_kernel(kernel_like)
     if coerced.kernel is None:
         return _rejected(task.name, coerced.problem, coerced.detail, language)
@@ -238,7 +255,7 @@ def _score(kernel_like, task_name: str, language: str) -> KernelVerdict:
 
 
 def score_kernel(kernel_like, task: str = DEFAULT_TASK,
-                 language: str | None = None) -> KernelVerdict:
+                 language: str | None = None, weights=None) -> KernelVerdict:
     """Score a student's 2x2 filter on a week-12 task. Never raises.
 
     Parameters
@@ -252,6 +269,10 @@ def score_kernel(kernel_like, task: str = DEFAULT_TASK,
     language : {'ko', 'en'}, optional
         Feedback language; None means the course setting
         (:func:`autograder.settings.feedback_language`).
+    weights : mapping, optional
+        Criterion weights replacing the task's defaults (e.g. ``{'localisation': 0.6,
+        'flatness': 0.2, 'selectivity': 0.2}``), scaled to sum to 1; see
+        :func:`task_with_weights`.
 
     Returns
     -------
@@ -273,7 +294,7 @@ def score_kernel(kernel_like, task: str = DEFAULT_TASK,
     except Exception:  # noqa: BLE001
         language = "ko"
     try:
-        return _score(kernel_like, task, language)
+        return _score(kernel_like, task, language, weights)
     except Exception as error:  # noqa: BLE001 - a bug here must not cost a student the cell
         return _rejected(str(task)[:40] if isinstance(task, str) else "unknown", "internal_error",
                          {"error": type(error).__name__}, language)
@@ -299,4 +320,4 @@ def rejected_verdict(problem: str, detail: dict | None = None, task: str = DEFAU
     return _rejected(task, problem, safe, language)
 
 
-__all__ = ["TASKS", "Task", "score_kernel", "battery_localisation", "rejected_verdict"]
+__all__ = ["TASKS", "Task", "score_kernel", "task_with_weights", "battery_localisation", "rejected_verdict"]

@@ -54,6 +54,11 @@ class StoredNotebook:
                    {gid: float(cell.get("points", 0.0)) for gid, cell in cells.items()})
 
 
+def figure_cache_dir(root: Path) -> Path:
+    """Where the judge keeps drawn feedback figures by content (see ``scoring.figure``)."""
+    return Path(root) / STORE_DIR / ".figures"
+
+
 def store_path(root: Path, assignment: str, student: str, notebook: str) -> Path:
     return Path(root) / STORE_DIR / assignment / student / f"{notebook}.json"
 

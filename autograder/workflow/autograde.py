@@ -151,8 +151,8 @@ def _reason(error: BaseException) -> str:
     text = str(error).strip().splitlines()
     first = text[0] if text else ""
     name = type(error).__name__
-    if "JSON" in name or "NotJSON" in name or "Expecting" in first or "Unterminated" in first:
-        return f"the notebook file is not valid JSON (cut off or edited by hand): {first[:160]}"
+    if "JSON" in name or "Expecting" in first or "Unterminated" in first:
+        return "the notebook file is not valid JSON (cut off, or edited outside Jupyter)"
     return f"{name}: {first[:200]}"
 
 

@@ -1,0 +1,66 @@
+"""``week12 grade``: the whole loop for one or more assignments, in one command.
+
+collect -> autograde (parallel, with a progress bar) -> feedback -> release feedback, per
+assignment; then one CSV of every grade and the class report. Each step is its own module and
+its own ``week12`` verb; this only runs them in order and says where everything went.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rich.console import Console
+
+from autograder.course import Course
+from autograder.workflow.autograde import AutogradeResult, autograde
+from autograder.workflow.collect import collect
+from autograder.workflow.export import export_grades
+from autograder.workflow.feedback import generate_feedback
+from autograder.workflow.release_feedback import release_feedback
+from autograder.workflow.summary import late_submissions, summary_tables
+
+
+@dataclass
+class ClassGrading:
+    results: list[AutogradeResult] = field(default_factory=list)
+    feedback: list[Path] = field(default_factory=list)
+    released: list[Path] = field(default_factory=list)
+    grades_csv: Path | None = None
+    report: Path | None = None
+
+
+def grade_class(course: Course, assignments: list[str] | None = None, *, workers: int | None = None,
+                force: bool = False, console: Console | None = None, show_progress: bool = True) -> ClassGrading:
+    from autograder.workflow.report import write_class_report
+
+    console = console or Console()
+    outcome = ClassGrading()
+    late = []
+    for assignment in assignments or course.assignments:
+        collected = collect(course, assignment)
+        console.print(f"[bold]{assignment}[/bold]: {collected.students} submissions ({collected.source})")
+        result = autograde(course, assignment, workers=workers, force=force, show_progress=show_progress)
+        outcome.results.append(result)
+        late += late_submissions(course, assignment)
+        outcome.feedback += generate_feedback(course, assignment)
+        outcome.released += release_feedback(course, assignment)
+    outcome.grades_csv = export_grades(course)
+    outcome.report = write_class_report(course.root)
+    for table in summary_tables(outcome.results, late):
+        console.print(table)
+    return outcome
+
+
+def print_locations(course: Course, outcome: ClassGrading, console: Console) -> None:
+    def shown(path: Path) -> str:
+        try:
+            return str(path.relative_to(Path.cwd()))
+        except ValueError:
+            return str(path)
+
+    console.print(f"feedback pages:  {shown(course.root / 'feedback')}/<student>/<assignment>/*.html "
+                  f"({len(outcome.feedback)} pages; released to {shown(course.root / 'exchange')})")
+    console.print(f"grades (CSV):    {shown(outcome.grades_csv)}")
+    console.print(f"gradebook:       {shown(course.root / 'gradebook.db')}")
+    console.print(f"class report:    {shown(outcome.report)}")

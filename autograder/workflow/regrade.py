@@ -1,0 +1,123 @@
+"""``week12 regrade``: re-score a whole class from its stored answers, executing nothing.
+
+After a rubric or threshold change in ``nbgrader_config.py`` (``c.KernelRubric...``), every
+stored answer (``autograder.workflow.answer_store``) is judged again with the same judgement
+functions trusted grading uses (``autograder.trusted.judge``). Each graded cell of the
+autograded notebook gets the new outputs, built exactly as ``SandboxedExecute`` builds them, and
+its score is read from those outputs with nbgrader's own rule (``utils.determine_grade``), then
+saved as ``SaveAutoGrades`` saves it. So a re-grade gives the grades a full autograde would,
+without starting a kernel. This process is the only writer of the gradebook while it runs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import time
+from dataclasses import dataclass, field
+
+import nbformat
+from nbformat.v4 import nbjson
+from nbformat.v4.rwbase import rejoin_lines
+from nbgrader import utils
+from nbgrader.api import (Assignment, BaseCell, Grade, Gradebook, Notebook, SubmittedAssignment,
+                          SubmittedNotebook)
+
+from autograder.course import Course
+from autograder.scoring.figure import FIGURE_CACHE_ENV
+from autograder.settings import use_course
+from autograder.trusted.graded_outputs import graded_outputs
+from autograder.workflow import answer_store
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class RegradeResult:
+    assignment: str
+    notebooks: int = 0
+    changed: list = field(default_factory=list)  # (student, notebook, grade_id, old, new)
+    missing: list = field(default_factory=list)  # (student, notebook, why)
+    seconds: float = 0.0
+
+
+def regrade(course: Course, assignment: str) -> RegradeResult:
+    from autograder.trusted.judge import judge_all
+
+    started = time.perf_counter()
+    result = RegradeResult(assignment)
+    scores: dict[tuple[str, str, str], float | None] = {}
+    with use_course(course.root), _figure_cache(answer_store.figure_cache_dir(course.root)):
+        for stored in answer_store.load(course.root, assignment):
+            path = course.root / "autograded" / stored.student / assignment / f"{stored.notebook}.ipynb"
+            if not path.is_file():
+                result.missing.append((stored.student, stored.notebook, "no autograded notebook"))
+                continue
+            judgements = judge_all(stored.answers)
+            # Read as nbformat.read does, less the schema validation nbgrader did when it wrote it.
+            nb = rejoin_lines(nbformat.from_dict(json.loads(path.read_text(encoding="utf-8"))))
+            changed = False
+            for cell in nb.cells:
+                if cell.cell_type != "code" or not utils.is_grade(cell):
+                    continue
+                grade_id = cell.metadata.nbgrader.grade_id
+                outputs = graded_outputs(judgements.get(grade_id), cell.metadata.nbgrader.get("points", 0),
+                                         stored.run_note)
+                changed = changed or outputs != cell.outputs
+                cell.outputs = outputs
+                scores[(stored.student, stored.notebook, grade_id)] = utils.determine_grade(cell, log)[0]
+            if changed:
+                _write_over_readonly(path, nb)
+            result.notebooks += 1
+    _save_scores(course, assignment, scores, result)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+@contextlib.contextmanager
+def _figure_cache(folder):
+    previous = os.environ.get(FIGURE_CACHE_ENV)
+    os.environ[FIGURE_CACHE_ENV] = str(folder)
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop(FIGURE_CACHE_ENV, None)
+        else:
+            os.environ[FIGURE_CACHE_ENV] = previous
+
+
+def _write_over_readonly(path, nb) -> None:
+    """nbgrader leaves autograded notebooks read-only (0444); keep them so."""
+    path.chmod(0o644)
+    try:
+        # nbgrader validated this notebook when it wrote it; only graded outputs changed since.
+        path.write_text(nbjson.writes(nb), encoding="utf-8")
+    finally:
+        path.chmod(0o444)
+
+
+def _save_scores(course: Course, assignment: str, scores: dict, result: RegradeResult) -> None:
+    """Write the new auto scores: one query for the assignment's grades, one commit."""
+    with Gradebook(course.db_url()) as gradebook:
+        rows = (gradebook.db.query(Grade, BaseCell.name, Notebook.name, SubmittedAssignment.student_id)
+                .join(BaseCell, Grade.cell_id == BaseCell.id)
+                .join(SubmittedNotebook, Grade.notebook_id == SubmittedNotebook.id)
+                .join(Notebook, SubmittedNotebook.notebook_id == Notebook.id)
+                .join(SubmittedAssignment, SubmittedNotebook.assignment_id == SubmittedAssignment.id)
+                .join(Assignment, SubmittedAssignment.assignment_id == Assignment.id)
+                .filter(Assignment.name == assignment).all())
+        grades = {(student, notebook, grade_id): grade for grade, grade_id, notebook, student in rows}
+        for key, score in scores.items():
+            grade = grades.get(key)
+            if grade is None:
+                result.missing.append((key[0], key[1], f"no gradebook entry for {key[2]}"))
+                continue
+            if grade.auto_score != score:
+                result.changed.append((*key, grade.auto_score, score))
+            grade.auto_score = score
+            # As SaveAutoGrades: a manual score, or none from the autograder, needs a look.
+            grade.needs_manual_grade = grade.manual_score is not None or grade.auto_score is None
+        gradebook.db.commit()

@@ -1,0 +1,65 @@
+"""What a grading run did, as a table an instructor reads at a glance: graded, failed and why,
+late, and notebooks whose run fell short (a cell timed out, the kernel died)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from nbgrader.api import Gradebook, MissingEntry
+from rich.table import Table
+
+from autograder.course import Course
+from autograder.workflow.autograde import AutogradeResult
+
+
+@dataclass(frozen=True)
+class LateSubmission:
+    student: str
+    assignment: str
+    seconds_late: float
+
+
+def late_submissions(course: Course, assignment: str) -> list[LateSubmission]:
+    late = []
+    with Gradebook(course.db_url()) as gradebook:
+        try:
+            submissions = gradebook.assignment_submissions(assignment)
+        except MissingEntry:
+            return []
+        for submission in submissions:
+            if submission.total_seconds_late > 0:
+                late.append(LateSubmission(submission.student_id, assignment, submission.total_seconds_late))
+    return sorted(late, key=lambda entry: entry.student)
+
+
+def describe_lateness(seconds: float) -> str:
+    minutes = int(round(seconds / 60))
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} min late" if hours else f"{minutes} min late"
+
+
+def summary_tables(results: list[AutogradeResult], late: list[LateSubmission]) -> list[Table]:
+    overview = Table(title="Autograde summary", title_justify="left")
+    for column in ("assignment", "graded", "failed", "late", "run fell short", "skipped (graded before)", "time"):
+        overview.add_column(column, justify="left" if column == "assignment" else "right")
+    for result in results:
+        overview.add_row(result.assignment, str(len(result.graded)), str(len(result.failed)),
+                         str(sum(1 for entry in late if entry.assignment == result.assignment)),
+                         str(len(result.run_notes)), str(len(result.skipped)),
+                         f"{result.seconds:.0f} s ({result.workers} workers)")
+    tables = [overview]
+    details = Table(title="Needs a look", title_justify="left")
+    for column in ("student", "assignment / notebook", "what", "why"):
+        details.add_column(column)
+    for result in results:
+        for submission, reason in sorted(result.failed.items(), key=lambda item: item[0].student):
+            details.add_row(submission.student, f"{submission.assignment}/{submission.notebook}",
+                            "[red]failed[/red]", reason)
+        for submission, note in sorted(result.run_notes.items(), key=lambda item: item[0].student):
+            details.add_row(submission.student, f"{submission.assignment}/{submission.notebook}",
+                            "[yellow]run fell short[/yellow]", note)
+    for entry in late:
+        details.add_row(entry.student, entry.assignment, "[yellow]late[/yellow]", describe_lateness(entry.seconds_late))
+    if details.row_count:
+        tables.append(details)
+    return tables

@@ -52,13 +52,14 @@ setup_venv() {
 }
 
 # The page checks (tests/browser.py) open feedback and reports in Debian's headless chromium,
-# driven through its matching chromedriver. WEEK12_SKIP_BROWSER=1 opts out: those tests then skip.
+# driven through its matching chromedriver; fonts-nanum renders the pages' Korean text.
+# WEEK12_SKIP_BROWSER=1 opts out: those tests then skip.
 setup_browser() {
     [ "${WEEK12_SKIP_BROWSER:-}" != 1 ] || return 0
-    command -v chromium >/dev/null && command -v chromedriver >/dev/null && return 0
+    command -v chromium >/dev/null && command -v chromedriver >/dev/null && [ -d /usr/share/fonts/truetype/nanum ] && return 0
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-        echo "== installing the Debian packages chromium and chromium-driver (for the browser tests)"
-        if apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; then
+        echo "== installing the Debian packages chromium, chromium-driver and fonts-nanum (for the browser tests)"
+        if apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-nanum >/dev/null; then
             return 0
         fi
         echo "error: installing chromium and chromium-driver failed; the browser tests will fail." >&2

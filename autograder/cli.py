@@ -76,7 +76,10 @@ def _release_feedback(course: Course, args) -> int:
 
     for assignment in args.assignments:
         released = release_feedback(course, assignment)
-        print(f"{assignment}: feedback released ({len(released)} pages in the exchange)")
+        if released.to_exchange:
+            print(f"{assignment}: {len(released.to_exchange)} pages released to the exchange (nbgrader fetch_feedback)")
+        if released.lms_archive:
+            print(f"{assignment}: {len(released.in_lms_archive)} pages of LMS submissions packed in {released.lms_archive}")
     return 0
 
 

@@ -49,3 +49,23 @@ def released_course(tmp_path_factory) -> Course:
     for assignment in course.assignments:
         course.nbgrader("generate_assignment", assignment, "--force")
     return course
+
+
+@pytest.fixture(scope="session")
+def graded_class(tmp_path_factory):
+    """The main job on a fresh course copy: the whole sample class graded by ``week12``'s
+    pipeline (zip_collect, parallel autograde, feedback, release, export, report).
+
+    Returns ``(course, outcome, printed)``: the ``ClassGrading`` and what was printed.
+    """
+    import io
+
+    from rich.console import Console
+
+    from autograder.workflow.sample_run import grade_sample_class
+
+    course = copy_course(tmp_path_factory.mktemp("graded-class"))
+    printed = io.StringIO()
+    outcome = grade_sample_class(course, workers=2, console=Console(file=printed, width=200),
+                                 show_progress=False)
+    return course, outcome, printed.getvalue()

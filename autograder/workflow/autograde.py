@@ -177,6 +177,8 @@ def _follow(progress_file: Path, total: int, stop: threading.Event, show: bool, 
                         seen.append(json.loads(line))
                         bar.update(1)
             if finished:
+                if bar.n < total:
+                    bar.set_postfix_str(f"{total - bar.n} not graded: see the summary")
                 return seen
             time.sleep(0.2)
 

@@ -25,7 +25,7 @@ from autograder.workflow.summary import late_submissions, summary_tables
 class ClassGrading:
     results: list[AutogradeResult] = field(default_factory=list)
     feedback: list[Path] = field(default_factory=list)
-    released: list[Path] = field(default_factory=list)
+    released: list = field(default_factory=list)  # ReleasedFeedback per assignment
     grades_csv: Path | None = None
     report: Path | None = None
 
@@ -44,7 +44,7 @@ def grade_class(course: Course, assignments: list[str] | None = None, *, workers
         outcome.results.append(result)
         late += late_submissions(course, assignment)
         outcome.feedback += generate_feedback(course, assignment)
-        outcome.released += release_feedback(course, assignment)
+        outcome.released.append(release_feedback(course, assignment))
     outcome.grades_csv = export_grades(course)
     outcome.report = write_class_report(course.root)
     for table in summary_tables(outcome.results, late):
@@ -60,7 +60,14 @@ def print_locations(course: Course, outcome: ClassGrading, console: Console) -> 
             return str(path)
 
     console.print(f"feedback pages:  {shown(course.root / 'feedback')}/<student>/<assignment>/*.html "
-                  f"({len(outcome.feedback)} pages; released to {shown(course.root / 'exchange')})")
+                  f"({len(outcome.feedback)} pages)")
+    for released in outcome.released:
+        if released.to_exchange:
+            console.print(f"  released:      {len(released.to_exchange)} {released.assignment} pages to the exchange "
+                          f"({shown(course.root / 'exchange')}; students run nbgrader fetch_feedback)")
+        if released.lms_archive:
+            console.print(f"  for the LMS:   {shown(released.lms_archive)} ({len(released.in_lms_archive)} pages, "
+                          "<student>/<notebook>.html)")
     console.print(f"grades (CSV):    {shown(outcome.grades_csv)}")
     console.print(f"gradebook:       {shown(course.root / 'gradebook.db')}")
     console.print(f"class report:    {shown(outcome.report)}")

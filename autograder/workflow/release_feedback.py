@@ -1,16 +1,70 @@
-"""``week12 release-feedback``: put the feedback where students fetch it.
+"""``week12 release-feedback``: put the feedback where students get it.
 
-``nbgrader release_feedback`` copies each student's feedback into the exchange
-(``c.Exchange.root``), where ``nbgrader fetch_feedback`` finds it.
+How a student gets feedback depends on how they handed in:
+
+- through the exchange (``nbgrader submit``): ``nbgrader release_feedback`` copies the page into
+  the exchange (``c.Exchange.root``) under a checksum only that student's own submission can
+  reproduce, and ``nbgrader fetch_feedback`` finds it. nbgrader needs the submission's secret
+  (``submission_secret.txt``, written by ``nbgrader submit``) for that;
+- through an LMS (``zip_collect``): there is no secret and no exchange account, so the pages are
+  packed into one zip, ``exports/<assignment>-feedback.zip`` holding ``<student>/<notebook>.html``,
+  the layout LMS bulk-feedback uploads take.
 """
 
 from __future__ import annotations
 
+import zipfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder.course import Course
 
+EXCHANGE_DIR = "exchange"  # c.Exchange.root in nbgrader_config.py
+SECRET_FILE = "submission_secret.txt"
 
-def release_feedback(course: Course, assignment: str) -> list[Path]:
-    course.nbgrader("release_feedback", assignment)
-    return sorted((course.root / "exchange").glob("*/feedback/*/*.html"))
+
+@dataclass
+class ReleasedFeedback:
+    assignment: str
+    to_exchange: list = field(default_factory=list)  # feedback pages released for nbgrader fetch_feedback
+    lms_archive: Path | None = None  # zip of the pages of students who handed in through an LMS
+    in_lms_archive: list = field(default_factory=list)
+
+    @property
+    def pages(self) -> list:
+        return self.to_exchange + self.in_lms_archive
+
+
+def release_feedback(course: Course, assignment: str) -> ReleasedFeedback:
+    released = ReleasedFeedback(assignment)
+    by_student: dict[str, list[Path]] = {}
+    for page in sorted((course.root / "feedback").glob(f"*/{assignment}/*.html")):
+        by_student.setdefault(page.parent.parent.name, []).append(page)
+    through_exchange = {s for s in by_student if (course.root / "feedback" / s / assignment / SECRET_FILE).is_file()}
+    if through_exchange:
+        _ensure_exchange(course)
+        if through_exchange == set(by_student):
+            course.nbgrader("release_feedback", assignment)
+        else:
+            for student in sorted(through_exchange):
+                course.nbgrader("release_feedback", assignment, "--student", student)
+        released.to_exchange = [page for s in sorted(through_exchange) for page in by_student[s]]
+    through_lms = sorted(set(by_student) - through_exchange)
+    if through_lms:
+        archive = course.root / "exports" / f"{assignment}-feedback.zip"
+        archive.parent.mkdir(parents=True, exist_ok=True)
+        with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as packed:
+            for student in through_lms:
+                for page in by_student[student]:
+                    packed.write(page, f"{student}/{page.name}")
+                    released.in_lms_archive.append(page)
+        released.lms_archive = archive
+    return released
+
+
+def _ensure_exchange(course: Course) -> None:
+    exchange = course.root / EXCHANGE_DIR
+    if not exchange.exists():
+        # nbgrader refuses a missing exchange; students read it, the instructor writes it.
+        exchange.mkdir()
+        exchange.chmod(0o755)

@@ -1,0 +1,124 @@
+"""Grading the sample class: stock ``nbgrader autograde`` against ``week12 autograde``, and
+re-grading after a rubric change against a full autograde.
+
+Both runs grade the same 32 students x 2 notebooks of ``autograder.sample_class``, each in its own
+fresh copy of the course, one after the other in this session, with the course's configuration
+(trusted grading). Prints both times, their ratio, whether every per-cell grade is identical, and
+then the time to re-score the whole class from its stored answers after a rubric change (in this
+process and as the ``week12 regrade`` command) and its ratio to a full autograde.
+
+    .venv/bin/python benchmarks/class_grading.py [--students N] [--workers W]
+
+Targets (issue #5): the one command at least 1.8x faster than stock on 2 cores with identical
+grades; re-grading under 2 seconds. Timings on shared machines are noisy: run it on a quiet one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from autograder.course import Course  # noqa: E402
+from autograder.sample_class import ASSIGNMENTS, SAMPLE_STUDENTS, write_sample_class  # noqa: E402
+from autograder.workflow.autograde import autograde, default_workers  # noqa: E402
+from autograder.workflow.regrade import regrade  # noqa: E402
+from autograder.workflow.sample_run import release_with_due_date  # noqa: E402
+from tests.conftest import copy_course  # noqa: E402
+
+CHANGED_RUBRIC = {"localisation_weight": 0.7, "flatness_weight": 0.1, "selectivity_weight": 0.2}
+
+
+def all_cell_scores(course: Course) -> dict:
+    from nbgrader.api import Gradebook
+
+    scores = {}
+    with Gradebook(course.db_url()) as gradebook:
+        for assignment in ASSIGNMENTS:
+            for submission in gradebook.assignment_submissions(assignment):
+                for notebook in submission.notebooks:
+                    for grade in notebook.grades:
+                        scores[(assignment, submission.student_id, notebook.name, grade.name)] = grade.score
+    return scores
+
+
+def prepared_course(folder: Path, students) -> Course:
+    course = copy_course(folder)
+    release_with_due_date(course)
+    write_sample_class(course, students)
+    return course
+
+
+def change_rubric(course: Course) -> None:
+    config = course.root / "nbgrader_config.py"
+    text = config.read_text(encoding="utf-8")
+    for name, value in CHANGED_RUBRIC.items():
+        text, count = re.subn(rf"^c\.KernelRubric\.{name} = .*$", f"c.KernelRubric.{name} = {value}", text,
+                              flags=re.MULTILINE)
+        assert count == 1, f"c.KernelRubric.{name} not found in {config}"
+    config.write_text(text, encoding="utf-8")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--students", type=int, default=len(SAMPLE_STUDENTS))
+    parser.add_argument("--workers", type=int, default=None)
+    args = parser.parse_args()
+    students = SAMPLE_STUDENTS[: args.students]
+    workers = args.workers or default_workers()
+    notebooks = len(students) * len(ASSIGNMENTS)
+    print(f"sample class: {len(students)} students x {len(ASSIGNMENTS)} notebooks; {workers} workers")
+
+    with tempfile.TemporaryDirectory(prefix="week12-bench-") as scratch:
+        stock_course = prepared_course(Path(scratch) / "stock", students)
+        ours_course = prepared_course(Path(scratch) / "ours", students)
+
+        started = time.perf_counter()
+        for assignment in ASSIGNMENTS:
+            stock_course.nbgrader("autograde", assignment, check=False)
+        stock_seconds = time.perf_counter() - started
+
+        started = time.perf_counter()
+        results = [autograde(ours_course, assignment, workers=workers, show_progress=False)
+                   for assignment in ASSIGNMENTS]
+        ours_seconds = time.perf_counter() - started
+
+        stock_scores, ours_scores = all_cell_scores(stock_course), all_cell_scores(ours_course)
+        differing = sorted(key for key in stock_scores.keys() | ours_scores.keys()
+                           if stock_scores.get(key) != ours_scores.get(key))
+        misses = sum(result.prefetch_misses for result in results)
+
+        change_rubric(ours_course)
+        started = time.perf_counter()
+        regraded = [regrade(ours_course, assignment) for assignment in ASSIGNMENTS]
+        regrade_seconds = time.perf_counter() - started
+        changed = sum(len(result.changed) for result in regraded)
+        started = time.perf_counter()
+        subprocess.run([str(Path(sys.executable).parent / "week12"), "regrade", *ASSIGNMENTS], cwd=ours_course.root,
+                       check=True, stdout=subprocess.DEVNULL)
+        regrade_command_seconds = time.perf_counter() - started
+
+    ratio = stock_seconds / ours_seconds
+    print(f"stock nbgrader autograde:  {stock_seconds:7.1f} s  ({stock_seconds / notebooks:.2f} s per notebook)")
+    print(f"week12 autograde:          {ours_seconds:7.1f} s  ({ours_seconds / notebooks:.2f} s per notebook; "
+          f"{misses} notebooks not prefetched)")
+    print(f"speed-up (stock / ours):   {ratio:7.2f}x   target >= 1.8x: {'OK' if ratio >= 1.8 else 'MISSED'}")
+    print(f"grades: {len(stock_scores)} cells compared, "
+          + ("all identical" if not differing else f"{len(differing)} DIFFER: {differing[:10]}"))
+    print(f"re-grade after a rubric change {CHANGED_RUBRIC}: {changed} cell scores changed")
+    print(f"  regrade() in process:    {regrade_seconds:7.2f} s  = {regrade_seconds / ours_seconds:.4f} of the "
+          f"one-command autograde, {regrade_seconds / stock_seconds:.4f} of stock   target < 2 s: "
+          f"{'OK' if regrade_seconds < 2 else 'MISSED'}")
+    print(f"  `week12 regrade` command: {regrade_command_seconds:6.2f} s (with Python, nbgrader and numpy start-up)")
+    return 0 if ratio >= 1.8 and not differing and regrade_seconds < 2 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,82 @@
+"""The pages people read, opened in a real headless Chromium: the feedback pages of the graded
+sample class and its class report. Images must load, scores must show, and no hidden test source
+may appear anywhere in a page."""
+
+from __future__ import annotations
+
+import re
+
+import nbformat
+import pytest
+from nbgrader.api import Gradebook
+
+from autograder.sample_class import ASSIGNMENTS, COPIED_PAIR
+from tests.browser import browser, open_page  # noqa: F401 - browser is a fixture
+
+pytestmark = [pytest.mark.browser, pytest.mark.nbgrader, pytest.mark.sandbox]
+
+HIDDEN_MARKERS = ("### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")
+# Feedback pages looked at: full marks, partial credit, a wrong lab step, a crash, a blank notebook.
+STUDENTS = ("s01-minji", "s12-yejin", "s15-eunji", "s19-sora", "s31-soyoung")
+
+
+def hidden_test_lines(course) -> set[str]:
+    """Every line of every hidden test in the source notebooks (the instructor's version)."""
+    lines = set()
+    for assignment in ASSIGNMENTS:
+        for name in course.notebooks(assignment):
+            nb = nbformat.read(course.root / "assignments" / assignment / name, as_version=4)
+            for cell in nb.cells:
+                inside = False
+                for line in cell.source.splitlines():
+                    if line.strip() == HIDDEN_MARKERS[0]:
+                        inside = True
+                    elif line.strip() == HIDDEN_MARKERS[1]:
+                        inside = False
+                    elif inside and any(ch.isalnum() for ch in line):
+                        lines.add(line.strip())
+    assert lines, "the source notebooks should have hidden tests"
+    return lines
+
+
+def grades(course, assignment, student) -> dict[str, tuple[float, float]]:
+    with Gradebook(course.db_url()) as gradebook:
+        submission = gradebook.find_submission(assignment, student)
+        return {grade.name: (grade.score, grade.max_score) for nb in submission.notebooks for grade in nb.grades}
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"
+
+
+@pytest.mark.parametrize("assignment", list(ASSIGNMENTS))
+@pytest.mark.parametrize("student", STUDENTS)
+def test_feedback_page_shows_scores_and_loads_its_images_without_hidden_tests(graded_class, browser, student,
+                                                                             assignment):
+    course, _, _ = graded_class
+    pages = sorted((course.root / "feedback" / student / assignment).glob("*.html"))
+    assert len(pages) == 1
+    page = open_page(browser, pages[0])
+    assert all(image.loaded for image in page.images), [(i.alt, i.src_kind) for i in page.images if not i.loaded]
+    if assignment == "week12-homework" and student != "s31-soyoung":
+        assert any(image.src_kind == "data:image/png" and image.natural_width > 100 for image in page.images)
+    for grade_id, (score, max_score) in grades(course, assignment, student).items():
+        assert re.search(rf"{re.escape(_number(score))}\s*/\s*{re.escape(_number(max_score))}", page.text), (
+            grade_id, score, max_score)
+    leaked = [line for line in hidden_test_lines(course) if line in page.html or line in page.text]
+    assert not leaked
+    assert "BEGIN HIDDEN TESTS" not in page.html and "run_hidden_check" not in page.html
+    assert not page.console_errors
+
+
+def test_class_report_loads_its_figures_and_flags_the_copied_pair(graded_class, browser):
+    course, outcome, _ = graded_class
+    page = open_page(browser, outcome.report)
+    assert len(page.images) >= 5
+    assert all(image.loaded and image.natural_width > 50 for image in page.images)
+    for student in COPIED_PAIR:
+        assert student in page.text
+    assert "[[-3, -1], [2, 2]]" in page.text.replace("\n", " ") or "-3" in page.text
+    for assignment in ASSIGNMENTS:
+        assert assignment in page.text
+    assert not page.console_errors

@@ -48,6 +48,22 @@ c.Autograde.autograde_preprocessors = [
 c.SandboxedExecute.cell_timeout = 120
 c.SandboxedExecute.allow_unsandboxed = False
 
+# The exchange (where `nbgrader release_feedback` puts feedback and `nbgrader collect` finds
+# submissions) lives in the course folder, so one machine needs no shared /srv directory.
+c.Exchange.root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "exchange")
+
+# An LMS download for `nbgrader zip_collect`: downloaded/<assignment>/archive/*.zip holding files
+# named <student>__<UTC time, e.g. 20260525T145900Z>__<notebook>.ipynb.
+c.FileNameCollectorPlugin.named_regexp = (
+    r".*/(?P<student_id>[^/_]+)__(?P<timestamp>\d{8}T\d{6}Z)__(?P<file_id>[^/]+\.ipynb)$")
+
+# The homework's kernel score (autograder.scoring.rubric): criterion weights, scaled to sum to 1.
+# After changing them, `week12 regrade week12-homework` re-scores the stored answers of the whole
+# class in seconds, without running a notebook.
+c.KernelRubric.localisation_weight = 0.5
+c.KernelRubric.flatness_weight = 0.2
+c.KernelRubric.selectivity_weight = 0.3
+
 # Language of the kernel autograder's feedback: "ko" (Korean, this course's default) or "en".
 c.KernelFeedback.language = "ko"
 
@@ -61,3 +77,21 @@ c.GenerateSolution.preprocessors = [
     "nbgrader.preprocessors.ClearMarkScheme",
     "nbgrader.preprocessors.ClearHiddenTests",
 ]
+
+# Feedback pages (`nbgrader generate_feedback`): nbgrader's page with an overview of the graded
+# exercises at the top (title, score, pass/partial/fail, the grader's first message, a link to
+# the cell), from the template in autograder/feedback_templates (see autograder/feedback.py).
+# ExerciseOverview collects the rows after GetGrades has read the scores from the gradebook.
+# The exporter settings are scoped to GenerateFeedback: a plain c.HTMLExporter.* would also be
+# read by the formgrader, whose grading page must keep nbgrader's "formgrade" template, and
+# nbgrader resets the unscoped extra_template_paths when it starts generating feedback.
+from autograder import feedback as week12_feedback  # noqa: E402 -- kept with the block it serves
+
+c.GenerateFeedback.preprocessors = [
+    "nbgrader.preprocessors.GetGrades",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+    "autograder.preprocessors.ExerciseOverview",
+]
+c.GenerateFeedback.HTMLExporter.template_name = week12_feedback.TEMPLATE_NAME
+c.GenerateFeedback.HTMLExporter.extra_template_basedirs = week12_feedback.template_dirs()
+c.GenerateFeedback.HTMLExporter.extra_template_paths = week12_feedback.template_search_paths()

@@ -40,7 +40,7 @@ def describe_lateness(seconds: float) -> str:
 
 def summary_tables(results: list[AutogradeResult], late: list[LateSubmission]) -> list[Table]:
     overview = Table(title="Autograde summary", title_justify="left")
-    for column in ("assignment", "graded", "failed", "late", "run fell short", "skipped (graded before)", "time"):
+    for column in ("assignment", "graded", "failed", "late", "cut short", "skipped", "time"):
         overview.add_column(column, justify="left" if column == "assignment" else "right")
     for result in results:
         overview.add_row(result.assignment, str(len(result.graded)), str(len(result.failed)),
@@ -57,7 +57,7 @@ def summary_tables(results: list[AutogradeResult], late: list[LateSubmission]) -
                             "[red]failed[/red]", reason)
         for submission, note in sorted(result.run_notes.items(), key=lambda item: item[0].student):
             details.add_row(submission.student, f"{submission.assignment}/{submission.notebook}",
-                            "[yellow]run fell short[/yellow]", note)
+                            "[yellow]cut short[/yellow]", note)
     for entry in late:
         details.add_row(entry.student, entry.assignment, "[yellow]late[/yellow]", describe_lateness(entry.seconds_late))
     if details.row_count:

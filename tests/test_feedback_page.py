@@ -1,0 +1,206 @@
+"""The feedback page (`nbgrader generate_feedback`): nbgrader's page with an overview of the graded
+exercises at the top, from the real gradebook, and never a hidden test."""
+
+from __future__ import annotations
+
+import nbformat
+import numpy as np
+import pytest
+from bs4 import BeautifulSoup
+
+from autograder.authoring import week12_homework as homework
+from autograder.authoring import week12_lab as lab
+from autograder.exercises import EXERCISES
+from autograder.exercises.homework import verdict_for
+from autograder.feedback import EXERCISE_TITLES, TEMPLATE_NAME
+from autograder.preprocessors.exercise_overview import first_line, verdict_message
+from tests.conftest import copy_course
+from tests.submissions import answered_notebook, cell_scores, submit
+
+VERTICAL_FILTER = "kernel = [[-1.0, 1.0], [-1.0, 1.0]]"  # the lecture's filter: partial credit
+KEEPS_EDGE_ALL_TRUE = 'keeps_edge = {"mean->mean": True, "mean->edge": True, "edge->mean": True, "edge->edge": True}'
+HOMEWORK_STUDENT, LAB_STUDENT = "vertical-filter", "keeps-edge-wrong"
+HIDDEN_TEST_TRACES = ("### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS", "run_hidden_check")
+
+
+@pytest.fixture(scope="module")
+def graded_course(released_course):
+    """One homework with partial credit and one lab with a single failed exercise, autograded and
+    turned into feedback pages by the real nbgrader commands and this course's configuration.
+    Only these two students are graded here (the released course is shared with other tests)."""
+    course = released_course
+    submit(course, HOMEWORK_STUDENT, homework.ASSIGNMENT, {homework.NOTEBOOK: answered_notebook(
+        course, homework.ASSIGNMENT, homework.NOTEBOOK, {homework.ANSWER_GRADE_ID: VERTICAL_FILTER})})
+    submit(course, LAB_STUDENT, lab.ASSIGNMENT, {lab.NOTEBOOK: answered_notebook(
+        course, lab.ASSIGNMENT, lab.NOTEBOOK, {"keeps_edge": KEEPS_EDGE_ALL_TRUE})})
+    for student, assignment in ((HOMEWORK_STUDENT, homework.ASSIGNMENT), (LAB_STUDENT, lab.ASSIGNMENT)):
+        course.nbgrader("autograde", assignment, "--student", student, "--force")
+        course.nbgrader("generate_feedback", assignment, "--student", student, "--force")
+    return course
+
+
+def feedback_html(course, student: str, assignment: str, notebook: str) -> str:
+    path = course.root / "feedback" / student / assignment / notebook.replace(".ipynb", ".html")
+    return path.read_text(encoding="utf-8")
+
+
+def overview_rows(html: str) -> dict[str, dict]:
+    """grade_id -> what the overview says about that exercise, in page order."""
+    overview = BeautifulSoup(html, "html.parser").find(id="week12-overview")
+    assert overview is not None, "the page has no exercise overview"
+    rows = {}
+    for row in overview.select("tr.week12-exercise"):
+        score, out_of = (float(part) for part in row.select_one("td.week12-score").get_text().split("/"))
+        rows[row["data-grade-id"]] = {
+            "link": row.select_one("a")["href"],
+            "score": score, "out_of": out_of,
+            "result": row.select_one("td.week12-result .label").get_text(),
+            "status": next(c for c in row["class"] if c != "week12-exercise").removeprefix("week12-"),
+            "message": row.select_one("td.week12-message").get_text(),
+            "message_html": row.select_one("td.week12-message").decode_contents(),
+        }
+    return rows
+
+
+def graded_cell_ids(course, assignment: str, notebook: str) -> list[str]:
+    nb = nbformat.read(course.root / "assignments" / assignment / notebook, as_version=4)
+    return [cell.metadata.nbgrader.grade_id for cell in nb.cells
+            if cell.metadata.get("nbgrader", {}).get("grade")]
+
+
+@pytest.fixture(scope="module")
+def lab_page(graded_course):
+    return feedback_html(graded_course, LAB_STUDENT, lab.ASSIGNMENT, lab.NOTEBOOK)
+
+
+@pytest.fixture(scope="module")
+def homework_page(graded_course):
+    return feedback_html(graded_course, HOMEWORK_STUDENT, homework.ASSIGNMENT, homework.NOTEBOOK)
+
+
+# --- the real pages -----------------------------------------------------------------------------
+
+@pytest.mark.nbgrader
+def test_overview_has_one_row_per_graded_cell_in_notebook_order(graded_course, lab_page, homework_page):
+    assert list(overview_rows(lab_page)) == graded_cell_ids(graded_course, lab.ASSIGNMENT, lab.NOTEBOOK)
+    assert list(overview_rows(homework_page)) == [homework.SCORE_GRADE_ID]
+
+
+@pytest.mark.nbgrader
+@pytest.mark.parametrize("student, assignment, notebook", [
+    (LAB_STUDENT, lab.ASSIGNMENT, lab.NOTEBOOK),
+    (HOMEWORK_STUDENT, homework.ASSIGNMENT, homework.NOTEBOOK),
+])
+def test_overview_scores_are_the_gradebooks(graded_course, student, assignment, notebook):
+    rows = overview_rows(feedback_html(graded_course, student, assignment, notebook))
+    gradebook = cell_scores(graded_course, assignment, student)
+    assert {grade_id: (row["score"], row["out_of"]) for grade_id, row in rows.items()} == \
+        {grade_id: (round(score, 2), round(out_of, 2)) for grade_id, (score, out_of) in gradebook.items()}
+
+
+@pytest.mark.nbgrader
+def test_overview_total_is_the_notebooks_score(lab_page, graded_course):
+    page = BeautifulSoup(lab_page, "html.parser")
+    total = page.select_one("#week12-overview tr.week12-total td.week12-score").get_text()
+    gradebook = cell_scores(graded_course, lab.ASSIGNMENT, LAB_STUDENT).values()
+    expected = (sum(score for score, _ in gradebook), sum(out_of for _, out_of in gradebook))
+    assert tuple(float(part) for part in total.split("/")) == expected
+
+
+@pytest.mark.nbgrader
+def test_badges_say_pass_or_fail_from_the_score(lab_page):
+    rows = overview_rows(lab_page)
+    assert rows["test_keeps_edge"]["status"] == "fail" and "fail" in rows["test_keeps_edge"]["result"]
+    assert all(row["status"] == "pass" and "pass" in row["result"]
+               for grade_id, row in rows.items() if grade_id != "test_keeps_edge")
+
+
+@pytest.mark.nbgrader
+def test_homework_partial_credit_shows_the_verdicts_message(homework_page):
+    row = overview_rows(homework_page)[homework.SCORE_GRADE_ID]
+    assert 0 < row["score"] < row["out_of"]
+    assert row["status"] == "partial"
+    assert "세로" in row["message"]  # "this filter responds to vertical edges"
+    assert not row["message"].startswith("필터 채점")  # the verdict's title line says nothing
+
+
+@pytest.mark.nbgrader
+def test_failed_check_shows_the_first_line_of_its_message(graded_course, lab_page):
+    path = graded_course.root / "autograded" / LAB_STUDENT / lab.ASSIGNMENT / lab.NOTEBOOK
+    autograded = nbformat.read(path, as_version=4)
+    cell = next(cell for cell in autograded.cells if cell.get("id") == "test_keeps_edge")
+    evalue = next(output.evalue for output in cell.outputs if output.output_type == "error")
+    assert overview_rows(lab_page)["test_keeps_edge"]["message"] == evalue.strip().splitlines()[0]
+
+
+@pytest.mark.nbgrader
+def test_messages_are_html_escaped(lab_page):
+    message_html = overview_rows(lab_page)["test_keeps_edge"]["message_html"]
+    assert "->" not in message_html and "-&gt;" in message_html  # "'mean->edge': ..."
+
+
+@pytest.mark.nbgrader
+def test_each_row_links_to_its_cells_score_header(lab_page):
+    page = BeautifulSoup(lab_page, "html.parser")
+    for grade_id, row in overview_rows(lab_page).items():
+        assert row["link"] == f"#{grade_id}"
+        assert page.find("a", attrs={"name": grade_id}) is not None
+
+
+@pytest.mark.nbgrader
+def test_nbgraders_score_header_is_kept_on_every_graded_cell(lab_page):
+    for grade_id in overview_rows(lab_page):
+        assert f"Grade cell: <code>{grade_id}</code>" in lab_page
+
+
+@pytest.mark.nbgrader
+def test_lab_titles_are_shown(lab_page):
+    rows = BeautifulSoup(lab_page, "html.parser").select("#week12-overview tr.week12-exercise")
+    titles = {row["data-grade-id"]: row.select_one("a").get_text() for row in rows}
+    assert titles == {grade_id: EXERCISE_TITLES[grade_id].ko for grade_id in titles}
+
+
+@pytest.mark.nbgrader
+def test_homework_page_shows_the_response_map_figure(homework_page):
+    verdict = BeautifulSoup(homework_page, "html.parser").select_one(".week12-kernel-verdict")
+    assert verdict is not None
+    assert verdict.select_one('img[src^="data:image/png;base64,"]') is not None
+
+
+@pytest.mark.nbgrader
+@pytest.mark.parametrize("page", ["lab_page", "homework_page"])
+def test_no_hidden_test_source_on_the_page(request, page):
+    html = request.getfixturevalue(page)
+    assert [trace for trace in HIDDEN_TEST_TRACES if trace in html] == []
+
+
+# --- the configuration and the pieces, without nbgrader runs --------------------------------------
+
+def test_formgrader_keeps_nbgraders_grading_template(tmp_path):
+    """Our exporter settings are scoped to GenerateFeedback: the formgrader's manual-grading page
+    loads the same nbgrader_config.py and must still render with nbgrader's 'formgrade'."""
+    from nbconvert.exporters import HTMLExporter
+    from nbgrader.converters import GenerateFeedback
+    from nbgrader.server_extensions.formgrader.formgrader import FormgradeExtension
+
+    course = copy_course(tmp_path / "course")
+    formgrader = FormgradeExtension()
+    formgrader.initialize([], root=str(course.root))
+    assert HTMLExporter(config=formgrader.config).template_name == "formgrade"
+    feedback = GenerateFeedback(coursedir=formgrader.coursedir, parent=formgrader)
+    assert feedback.exporter_class(parent=feedback, config=feedback.config).template_name == TEMPLATE_NAME
+
+
+def test_every_exercise_has_a_title():
+    assert set(EXERCISE_TITLES) == set(EXERCISES)
+
+
+def test_verdict_message_is_what_the_filter_does():
+    verdict = verdict_for({"kernel": [[-1.0, 1.0], [-1.0, 1.0]]}, language="ko")
+    assert verdict_message(verdict.to_text()) == verdict.messages[0]
+
+
+def test_numpy_assertion_header_gives_way_to_the_checks_message():
+    with pytest.raises(AssertionError) as failure:
+        np.testing.assert_allclose([1.0], [2.0], err_msg="채널 0에는 평균 필터가 들어가야 합니다.")
+    assert first_line(str(failure.value)) == "채널 0에는 평균 필터가 들어가야 합니다."

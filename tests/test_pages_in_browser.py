@@ -15,6 +15,14 @@ from tests.browser import browser, open_page  # noqa: F401 - browser is a fixtur
 
 pytestmark = [pytest.mark.browser, pytest.mark.nbgrader, pytest.mark.sandbox]
 
+# nbgrader's feedback page links MathJax from a CDN; these machines are offline and the notebooks
+# hold no maths, so that one failed request is expected. Any other console error fails a test.
+OFFLINE_CDN = "cdnjs.cloudflare.com/ajax/libs/mathjax"
+
+
+def console_errors(page) -> list[str]:
+    return [error for error in page.console_errors if OFFLINE_CDN not in error]
+
 HIDDEN_MARKERS = ("### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")
 # Feedback pages looked at: full marks, partial credit, a wrong lab step, a crash, a blank notebook.
 STUDENTS = ("s01-minji", "s12-yejin", "s15-eunji", "s19-sora", "s31-soyoung")
@@ -66,7 +74,7 @@ def test_feedback_page_shows_scores_and_loads_its_images_without_hidden_tests(gr
     leaked = [line for line in hidden_test_lines(course) if line in page.html or line in page.text]
     assert not leaked
     assert "BEGIN HIDDEN TESTS" not in page.html and "run_hidden_check" not in page.html
-    assert not page.console_errors
+    assert not console_errors(page)
 
 
 def test_class_report_loads_its_figures_and_flags_the_copied_pair(graded_class, browser):
@@ -79,4 +87,4 @@ def test_class_report_loads_its_figures_and_flags_the_copied_pair(graded_class, 
     assert "[[-3, -1], [2, 2]]" in page.text.replace("\n", " ") or "-3" in page.text
     for assignment in ASSIGNMENTS:
         assert assignment in page.text
-    assert not page.console_errors
+    assert not console_errors(page)

@@ -57,7 +57,9 @@ def require(data: Mapping[str, Any], *names: str) -> list[Any]:
     """The values of ``names`` in extracted ``data``; a clear failure if one was not defined."""
     missing = [name for name in names if name in data.get(MISSING, ())]
     if missing:
-        raise AnswerMissing(f"변수 {', '.join(missing)}이(가) 정의되지 않았습니다 (답 셀을 실행했나요?).")
+        raise AnswerMissing(f"변수 {', '.join(missing)}이(가) 정의되지 않았습니다: 답 셀을 실행하지 않았거나, "
+                            "셀이 그 전에 오류로 멈췄습니다 (the answer cell was not run, or it stopped with an "
+                            "error before defining it).")
     values = [data.get(name) for name in names]
     for name, value in zip(names, values):
         if isinstance(value, Unreadable):

@@ -51,11 +51,11 @@ def _collect(course: Course, args) -> int:
 
 
 def _autograde(course: Course, args) -> int:
-    from autograder.workflow.autograde import autograde
+    from autograder.workflow.autograde import autograde_assignments
     from autograder.workflow.summary import late_submissions, summary_tables
 
     console = _console()
-    results = [autograde(course, a, workers=args.workers, force=args.force) for a in args.assignments]
+    results = autograde_assignments(course, args.assignments, workers=args.workers, force=args.force)
     late = [entry for a in args.assignments for entry in late_submissions(course, a)]
     for table in summary_tables(results, late):
         console.print(table)

@@ -28,7 +28,7 @@ sys.path.insert(0, str(REPO))
 
 from autograder.course import Course  # noqa: E402
 from autograder.sample_class import ASSIGNMENTS, SAMPLE_STUDENTS, write_sample_class  # noqa: E402
-from autograder.workflow.autograde import autograde, default_workers  # noqa: E402
+from autograder.workflow.autograde import autograde_assignments, default_workers  # noqa: E402
 from autograder.workflow.regrade import regrade  # noqa: E402
 from autograder.workflow.sample_run import release_with_due_date  # noqa: E402
 from tests.conftest import copy_course  # noqa: E402
@@ -86,8 +86,7 @@ def main() -> int:
         stock_seconds = time.perf_counter() - started
 
         started = time.perf_counter()
-        results = [autograde(ours_course, assignment, workers=workers, show_progress=False)
-                   for assignment in ASSIGNMENTS]
+        results = autograde_assignments(ours_course, list(ASSIGNMENTS), workers=workers, show_progress=False)
         ours_seconds = time.perf_counter() - started
 
         stock_scores, ours_scores = all_cell_scores(stock_course), all_cell_scores(ours_course)

@@ -53,3 +53,26 @@ def test_an_abandoned_run_is_left_to_nbgrader(tmp_path):
     runs.mark_pending("k")
     runs.abandon("k")
     assert runs.take("k", timeout=30) is None
+
+
+def test_a_key_not_prepared_yet_is_waited_for_while_preparing(tmp_path):
+    runs = PrefetchedRuns(tmp_path)
+    runs.start_preparing()
+
+    def prepare_then_run():
+        runs.mark_pending("k")
+        runs.done_preparing()
+        time.sleep(0.3)
+        runs.put("k", RUN)
+
+    threading.Timer(0.5, prepare_then_run).start()
+    assert runs.take("k", timeout=30) == RUN
+
+
+def test_once_preparing_is_over_an_unknown_key_is_not_waited_for(tmp_path):
+    runs = PrefetchedRuns(tmp_path)
+    runs.start_preparing()
+    threading.Timer(0.3, runs.done_preparing).start()
+    started = time.monotonic()
+    assert runs.take("other", timeout=30) is None
+    assert time.monotonic() - started < 5

@@ -22,6 +22,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -122,6 +123,10 @@ class SandboxedExecute(NbGraderPreprocessor):
     cell_output_chars = Integer(200_000, help="Output kept per cell; the rest is dropped.").tag(config=True)
     max_notebook_bytes = Integer(50_000_000, help="Largest executed notebook read back.").tag(config=True)
     slot = Integer(0, help="Sandbox slot (uid 60000 + slot); concurrent runs need different slots.").tag(config=True)
+    cpu_threads = Integer(
+        0, help="Threads the notebook's numeric libraries may use (TensorFlow, OpenMP, BLAS); 0 leaves "
+                "their default, every core. The class-grading command gives each of its parallel "
+                "notebooks cores / workers, so that they do not fight over the CPU.").tag(config=True)
     allow_unsandboxed = Bool(
         False,
         help="Run student code WITHOUT a sandbox when none can be made here. Grades are still "
@@ -140,9 +145,14 @@ class SandboxedExecute(NbGraderPreprocessor):
         graded = [cell for cell in nb.cells if cell.cell_type == "code" and utils.is_grade(cell)]
         prepared = self.prepare(nb, sandboxed)
         run = self._prefetched(prepared) or self.run_prepared(prepared)
-        executed = None
+        executed, note = None, run.note
         if run.executed_json is not None:
-            executed = nbformat.reads(run.executed_json, as_version=4)
+            try:
+                executed = nbformat.reads(run.executed_json, as_version=4)
+            except Exception as error:  # noqa: BLE001 - whatever came back from the sandbox is untrusted
+                self.log.warning("The executed notebook that came back is not a notebook: %s", error)
+                note = note or "the notebook run did not finish"
+        run = NotebookRun(run.executed_json, note, run.answers)
         judgements = self._judge(run.answers)
         self._store_answers(resources, graded, run)
         self._merge(nb, executed, graded, judgements, run.note)
@@ -203,6 +213,7 @@ class SandboxedExecute(NbGraderPreprocessor):
     def run_prepared(self, prepared: PreparedRun) -> NotebookRun:
         """Execute a prepared notebook (sandboxed unless that was allowed off) and read back,
         without trusting any of it, the executed notebook and each graded cell's answer."""
+        started = time.monotonic()
         with tempfile.TemporaryDirectory(prefix="week12-job-") as job:
             job_dir = Path(job)
             (job_dir / "work").mkdir()
@@ -212,12 +223,13 @@ class SandboxedExecute(NbGraderPreprocessor):
             note = self._execute(job_dir, prepared.sandboxed)
             try:
                 executed = read_untrusted(job_dir, "out.ipynb", self.max_notebook_bytes).decode("utf-8")
-                nbformat.reads(executed, as_version=4)
+                json.loads(executed)  # well-formed; read as a notebook (and validated) where it is used
             except (OSError, UnicodeDecodeError, ValueError, UntrustedFileRejected) as error:
                 self.log.warning("No executed notebook came back from the sandbox: %s", error)
                 executed = None
                 note = note or "the notebook run did not finish"
             answers = self._answers(job_dir, prepared.grade_ids)
+        self.log.info("Ran the notebook in sandbox slot %d in %.1f s", self.slot, time.monotonic() - started)
         return NotebookRun(executed, note, answers)
 
     def _execute(self, job_dir: Path, sandboxed: bool) -> str | None:
@@ -226,6 +238,10 @@ class SandboxedExecute(NbGraderPreprocessor):
                "TF_CPP_MIN_LOG_LEVEL": "2",
                # Figures go inline into the notebook, as in Jupyter (Agg would drop them).
                "MPLBACKEND": "module://matplotlib_inline.backend_inline"}
+        if self.cpu_threads > 0:
+            threads = str(self.cpu_threads)
+            env.update({name: threads for name in ("TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS",
+                                                   "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")})
         argv = [sys.executable, "-m", "autograder.trusted.runner", str(inside)]
         if sandboxed:
             result = run_sandboxed(argv, job_dir=job_dir, limits=self.limits(), slot=self.slot, env=env,

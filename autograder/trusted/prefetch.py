@@ -74,6 +74,23 @@ class PrefetchedRuns:
         folder = os.environ.get(PREFETCH_DIR_ENV)
         return cls(Path(folder)) if folder else None
 
+    def _preparing(self) -> Path:
+        return self.folder / "PREPARING"
+
+    def start_preparing(self, owner_pid: int | None = None) -> None:
+        """Notebooks are still being prepared: a key not seen yet may still come."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self._preparing().write_text(str(owner_pid or os.getpid()))
+
+    def done_preparing(self) -> None:
+        self._preparing().unlink(missing_ok=True)
+
+    def _owner_alive(self, marker: Path) -> bool:
+        try:
+            return _pid_alive(int(marker.read_text() or 0))
+        except (OSError, ValueError):
+            return False
+
     def _done(self, key: str) -> Path:
         return self.folder / f"{key}.run"
 
@@ -95,17 +112,19 @@ class PrefetchedRuns:
         self._pending(key).unlink(missing_ok=True)
 
     def take(self, key: str, timeout: float) -> NotebookRun | None:
-        """The run for ``key``, waiting while a live worker is on it; None if there is none."""
+        """The run for ``key``, waiting while a live worker is on it or while notebooks are still
+        being prepared; None if there is none (the caller then runs the notebook itself)."""
         deadline = time.monotonic() + timeout
         while True:
             done = self._done(key)
             if done.exists():
                 return NotebookRun.from_json(done.read_text(encoding="utf-8"))
-            pending = self._pending(key)
-            try:
-                owner = int(pending.read_text() or 0)
-            except (OSError, ValueError):
-                return None if not done.exists() else NotebookRun.from_json(done.read_text(encoding="utf-8"))
-            if not _pid_alive(owner) or time.monotonic() > deadline:
+            waiting_for = self._pending(key)
+            if not waiting_for.exists():
+                waiting_for = self._preparing()
+            if not self._owner_alive(waiting_for):
+                # Gone meanwhile: finished (then the run is there) or abandoned.
+                return NotebookRun.from_json(done.read_text(encoding="utf-8")) if done.exists() else None
+            if time.monotonic() > deadline:
                 return None
             time.sleep(POLL_SECONDS)

@@ -10,9 +10,11 @@ each (``autograder.trusted.prefetch``):
    (``Autograde.sanitize_preprocessors``, against a snapshot of the gradebook so that nothing
    reads the database while nbgrader writes it), which gives exactly the notebook nbgrader will
    hand to ``SandboxedExecute``, and from it the sandbox's input and its key;
-2. the workers run those inputs in the sandbox, in the order nbgrader grades them;
-3. at the same time ``nbgrader autograde`` runs; its ``SandboxedExecute`` takes each finished run
-   by key (waiting if a worker is still on it), judges it and nbgrader saves the grades.
+2. the workers run those inputs in the sandbox as soon as each is prepared, in the order nbgrader
+   grades them, across all the assignments asked for (so no core idles between assignments);
+3. at the same time ``nbgrader autograde`` runs, one assignment after the other; its
+   ``SandboxedExecute`` takes each finished run by key (waiting while a worker is on it or the
+   notebooks are still being prepared), judges it and nbgrader saves the grades.
 
 A notebook that cannot be prepared is left to nbgrader, which fails it the same way and goes on
 with the others; the reason is reported in the summary.
@@ -29,7 +31,6 @@ import sys
 import tempfile
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -64,6 +65,11 @@ def default_workers() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
 
 
+def threads_per_notebook(workers: int) -> int:
+    """Cores / workers: more threads than cores only adds switching between parallel notebooks."""
+    return max(1, default_workers() // workers)
+
+
 def submissions(course: Course, assignment: str, force: bool = False) -> tuple[list[Submission], list[str]]:
     """The notebooks nbgrader will grade, in its order (student, then notebook), and the students
     it will skip because they were graded already (unless ``force``)."""
@@ -95,6 +101,8 @@ def _sanitized(config, submission: Submission, db_url: str):
     for preprocessor in steps:
         if isinstance(preprocessor, str):
             preprocessor = import_item(preprocessor)
+        if preprocessor.__name__ in CHECK_ONLY_STEPS:
+            continue
         exporter.register_preprocessor(preprocessor, enabled=True)
     resources = {"unique_key": submission.notebook, "output_files_dir": f"{submission.notebook}_files",
                  "nbgrader": {"student": submission.student, "assignment": submission.assignment,
@@ -103,48 +111,65 @@ def _sanitized(config, submission: Submission, db_url: str):
     return nbformat.reads(output, as_version=4)
 
 
-class _Prefetcher:
-    """Prepares every notebook, then runs them in a pool of sandbox slots 0..workers-1."""
+# Sanitizing steps that only check a notebook (they raise, never change it): nbgrader runs them
+# anyway, and a notebook they reject is failed there, so the prefetch does not repeat them.
+CHECK_ONLY_STEPS = ("CheckCellMetadata",)
 
-    def __init__(self, course: Course, config, runs: PrefetchedRuns, workers: int):
+
+class _Prefetcher:
+    """Prepares the notebooks one by one, feeding a pool of sandbox slots 0..workers-1."""
+
+    def __init__(self, config, runs: PrefetchedRuns, workers: int, gradebook_snapshot: str):
         from autograder.preprocessors import SandboxedExecute
 
-        self.course, self.config, self.runs, self.workers = course, config, runs, workers
+        self.config, self.runs, self.workers = config, runs, workers
+        self.gradebook_snapshot = gradebook_snapshot
         self.executor_class = SandboxedExecute
+        self.cpu_threads = threads_per_notebook(workers)
         self.failed: dict[Submission, str] = {}
         self.run_notes: dict[Submission, str] = {}
-        self._slots: queue.Queue[int] = queue.Queue()
-        for slot in range(workers):
-            self._slots.put(slot)
+        self._work: queue.Queue = queue.Queue()
 
-    def prepare(self, todo: list[Submission], gradebook_snapshot: str) -> list[tuple[Submission, object]]:
+    def start(self, todo: list[Submission]) -> list[threading.Thread]:
+        """Prepare ``todo`` in order in one thread while ``workers`` threads run what is ready."""
+        sandboxed = self.executor_class(config=self.config).require_sandbox()
+        self.runs.start_preparing()
+        threads = [threading.Thread(target=self._prepare_all, args=(todo, sandboxed), daemon=True)]
+        threads += [threading.Thread(target=self._run_queued, args=(slot,), daemon=True)
+                    for slot in range(self.workers)]
+        for thread in threads:
+            thread.start()
+        return threads
+
+    def _prepare_all(self, todo: list[Submission], sandboxed: bool) -> None:
         checker = self.executor_class(config=self.config)
-        sandboxed = checker.require_sandbox()
-        prepared = []
-        for submission in todo:
-            try:
-                nb = _sanitized(self.config, submission, gradebook_snapshot)
-                run = checker.prepare(nb, sandboxed)
-            except Exception as error:  # noqa: BLE001 - nbgrader fails this one the same way
-                self.failed[submission] = _reason(error)
-                continue
-            self.runs.mark_pending(run.key)
-            prepared.append((submission, run))
-        return prepared
-
-    def run(self, submission: Submission, prepared) -> None:
-        slot = self._slots.get()
         try:
-            executor = self.executor_class(config=self.config, slot=slot)
-            result = executor.run_prepared(prepared)
+            for submission in todo:
+                try:
+                    nb = _sanitized(self.config, submission, self.gradebook_snapshot)
+                    run = checker.prepare(nb, sandboxed)
+                except Exception as error:  # noqa: BLE001 - nbgrader fails this one the same way
+                    self.failed[submission] = _reason(error)
+                    continue
+                self.runs.mark_pending(run.key)
+                self._work.put((submission, run))
+        finally:
+            self.runs.done_preparing()
+            for _ in range(self.workers):
+                self._work.put(None)
+
+    def _run_queued(self, slot: int) -> None:
+        executor = self.executor_class(config=self.config, slot=slot, cpu_threads=self.cpu_threads)
+        while (item := self._work.get()) is not None:
+            submission, prepared = item
+            try:
+                result = executor.run_prepared(prepared)
+            except Exception:  # noqa: BLE001 - nbgrader's own step runs it instead
+                self.runs.abandon(prepared.key)
+                continue
             if result.note:
                 self.run_notes[submission] = result.note
             self.runs.put(prepared.key, result)
-        except BaseException:
-            self.runs.abandon(prepared.key)  # nbgrader's own step runs it
-            raise
-        finally:
-            self._slots.put(slot)
 
 
 def _reason(error: BaseException) -> str:
@@ -185,12 +210,24 @@ def _follow(progress_file: Path, total: int, stop: threading.Event, show: bool, 
 
 def autograde(course: Course, assignment: str, *, workers: int | None = None, force: bool = False,
               show_progress: bool = True) -> AutogradeResult:
-    """Autograde every submission of ``assignment``: ``nbgrader autograde`` with its notebooks
-    executed ahead of it by ``workers`` sandboxes (default: one per core)."""
+    """Autograde every submission of ``assignment`` (see :func:`autograde_assignments`)."""
+    return autograde_assignments(course, [assignment], workers=workers, force=force,
+                                 show_progress=show_progress)[0]
+
+
+def autograde_assignments(course: Course, assignments: list[str], *, workers: int | None = None,
+                          force: bool = False, show_progress: bool = True) -> list[AutogradeResult]:
+    """Autograde every submission of each assignment: ``nbgrader autograde`` per assignment, in
+    order, with all their notebooks executed ahead of it by ``workers`` sandboxes (default: one
+    per core)."""
     started = time.monotonic()
     workers = workers or default_workers()
-    result = AutogradeResult(assignment, workers=workers)
-    todo, result.skipped = submissions(course, assignment, force)
+    results, todo = [], []
+    for assignment in assignments:
+        result = AutogradeResult(assignment, workers=workers)
+        found, result.skipped = submissions(course, assignment, force)
+        results.append(result)
+        todo += found
     config = load_course_config(course.root)
     with tempfile.TemporaryDirectory(prefix="week12-autograde-") as scratch:
         scratch = Path(scratch)
@@ -198,44 +235,48 @@ def autograde(course: Course, assignment: str, *, workers: int | None = None, fo
         if (course.root / "gradebook.db").exists():
             shutil.copy2(course.root / "gradebook.db", snapshot)
         runs = PrefetchedRuns(scratch / "runs")
-        prefetcher = _Prefetcher(course, config, runs, workers)
-        prepared = prefetcher.prepare(todo, f"sqlite:///{snapshot}")
-
+        prefetcher = _Prefetcher(config, runs, workers, f"sqlite:///{snapshot}")
         progress_file = scratch / "progress.jsonl"
-        env = {**nbgrader_environment(), PREFETCH_DIR_ENV: str(runs.folder), PROGRESS_FILE_ENV: str(progress_file)}
-        command = [sys.executable, "-m", "nbgrader", "autograde", assignment,
-                   f"--SandboxedExecute.slot={workers}"] + (["--force"] if force else [])
-        log_path = scratch / "nbgrader.log"
         stop = threading.Event()
         seen: list[dict] = []
+        label = assignments[0] if len(assignments) == 1 else "autograde"
         follower = threading.Thread(
-            target=lambda: seen.extend(_follow(progress_file, len(todo), stop, show_progress, assignment)),
-            daemon=True)
+            target=lambda: seen.extend(_follow(progress_file, len(todo), stop, show_progress, label)), daemon=True)
         follower.start()
         try:
-            with log_path.open("w", encoding="utf-8") as log, ThreadPoolExecutor(workers) as pool:
-                grader = subprocess.Popen(command, cwd=course.root, env=env, stdout=log, stderr=subprocess.STDOUT)
-                futures = [pool.submit(prefetcher.run, submission, run) for submission, run in prepared]
-                grader.wait()
-                for future in futures:
-                    future.exception()  # a worker's crash was left for nbgrader to redo
+            prefetcher.start(todo)
+            for result in results:
+                result.nbgrader_log = _run_nbgrader(course, result.assignment, runs, progress_file, workers, force,
+                                                    scratch / f"nbgrader-{result.assignment}.log")
+                result.prefetch_misses = result.nbgrader_log.count("No prefetched run for this notebook")
+                result.seconds = time.monotonic() - started  # all assignments share one pool
         finally:
             stop.set()
             follower.join()
-        result.nbgrader_log = log_path.read_text(encoding="utf-8", errors="replace")
-        result.prefetch_misses = result.nbgrader_log.count("No prefetched run for this notebook")
 
-    finished = {(entry["student"], entry["notebook"]) for entry in seen}
-    for submission in todo:
-        if (submission.student, submission.notebook) in finished:
-            result.graded.append(submission)
-            if submission in prefetcher.run_notes:
-                result.run_notes[submission] = prefetcher.run_notes[submission]
-        else:
-            result.failed[submission] = prefetcher.failed.get(submission) or _nbgrader_reason(
-                result.nbgrader_log, submission)
-    result.seconds = time.monotonic() - started
-    return result
+    finished = {(entry["assignment"], entry["student"], entry["notebook"]) for entry in seen}
+    for result in results:
+        for submission in (s for s in todo if s.assignment == result.assignment):
+            if (submission.assignment, submission.student, submission.notebook) in finished:
+                result.graded.append(submission)
+                if submission in prefetcher.run_notes:
+                    result.run_notes[submission] = prefetcher.run_notes[submission]
+            else:
+                result.failed[submission] = prefetcher.failed.get(submission) or _nbgrader_reason(
+                    result.nbgrader_log, submission)
+    return results
+
+
+def _run_nbgrader(course: Course, assignment: str, runs: PrefetchedRuns, progress_file: Path, workers: int,
+                  force: bool, log_path: Path) -> str:
+    """The real ``nbgrader autograde``: the single writer of the gradebook. Its own sandbox runs,
+    for notebooks the workers did not run, use the slot after theirs."""
+    env = {**nbgrader_environment(), PREFETCH_DIR_ENV: str(runs.folder), PROGRESS_FILE_ENV: str(progress_file)}
+    command = [sys.executable, "-m", "nbgrader", "autograde", assignment, f"--SandboxedExecute.slot={workers}",
+               f"--SandboxedExecute.cpu_threads={threads_per_notebook(workers)}"] + (["--force"] if force else [])
+    with log_path.open("w", encoding="utf-8") as log:
+        subprocess.run(command, cwd=course.root, env=env, stdout=log, stderr=subprocess.STDOUT)
+    return log_path.read_text(encoding="utf-8", errors="replace")
 
 
 def _nbgrader_reason(log: str, submission: Submission) -> str:

@@ -13,7 +13,7 @@ from pathlib import Path
 from rich.console import Console
 
 from autograder.course import Course
-from autograder.workflow.autograde import AutogradeResult, autograde
+from autograder.workflow.autograde import AutogradeResult, autograde_assignments
 from autograder.workflow.collect import collect
 from autograder.workflow.export import export_grades
 from autograder.workflow.feedback import generate_feedback
@@ -36,13 +36,15 @@ def grade_class(course: Course, assignments: list[str] | None = None, *, workers
 
     console = console or Console()
     outcome = ClassGrading()
-    late = []
-    for assignment in assignments or course.assignments:
+    assignments = assignments or course.assignments
+    for assignment in assignments:
         collected = collect(course, assignment)
         console.print(f"[bold]{assignment}[/bold]: {collected.students} submissions ({collected.source})")
-        result = autograde(course, assignment, workers=workers, force=force, show_progress=show_progress)
-        outcome.results.append(result)
-        late += late_submissions(course, assignment)
+    # One pool for every assignment: no core idles while one assignment's last notebooks finish.
+    outcome.results = autograde_assignments(course, assignments, workers=workers, force=force,
+                                            show_progress=show_progress)
+    late = [entry for assignment in assignments for entry in late_submissions(course, assignment)]
+    for assignment in assignments:
         outcome.feedback += generate_feedback(course, assignment)
         outcome.released.append(release_feedback(course, assignment))
     outcome.grades_csv = export_grades(course)

@@ -46,7 +46,7 @@ def summary_tables(results: list[AutogradeResult], late: list[LateSubmission]) -
         overview.add_row(result.assignment, str(len(result.graded)), str(len(result.failed)),
                          str(sum(1 for entry in late if entry.assignment == result.assignment)),
                          str(len(result.run_notes)), str(len(result.skipped)),
-                         f"{result.seconds:.0f} s ({result.workers} workers)")
+                         f"done at {result.seconds:.0f} s ({result.workers} workers)")
     tables = [overview]
     details = Table(title="Needs a look", title_justify="left")
     for column in ("student", "assignment / notebook", "what", "why"):

@@ -222,13 +222,15 @@ def autograde_assignments(course: Course, assignments: list[str], *, workers: in
     per core)."""
     started = time.monotonic()
     workers = workers or default_workers()
+    # Loading the configuration first also discards the folders of a killed earlier run
+    # (nbgrader_config.py), so those students count as still to grade here, as in nbgrader.
+    config = load_course_config(course.root)
     results, todo = [], []
     for assignment in assignments:
         result = AutogradeResult(assignment, workers=workers)
         found, result.skipped = submissions(course, assignment, force)
         results.append(result)
         todo += found
-    config = load_course_config(course.root)
     with tempfile.TemporaryDirectory(prefix="week12-autograde-") as scratch:
         scratch = Path(scratch)
         snapshot = scratch / "gradebook-snapshot.db"

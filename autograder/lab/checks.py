@@ -45,7 +45,16 @@ def _image_2d(value, name: str, side: int) -> np.ndarray:
 def _assert_close(actual: np.ndarray, expected: np.ndarray, name: str, how: str) -> None:
     if not np.allclose(actual, expected, rtol=0, atol=FLOAT32_ATOL):
         worst = float(np.max(np.abs(actual - expected)))
-        raise AssertionError(f"{name}의 값이 {how}와(과) 다릅니다 (가장 큰 차이 {worst:.4g}).")
+        raise AssertionError(f"{name}의 값이 기대한 값({how})과 다릅니다 (가장 큰 차이 {worst:.4g}).")
+
+
+def _assert_values(actual, expected, message: str) -> None:
+    """Like ``np.testing.assert_allclose`` with ``atol=1e-6``, but the student reads our sentence
+    first instead of numpy's "Not equal to tolerance" report."""
+    actual, expected = np.asarray(actual, dtype=np.float64), np.asarray(expected, dtype=np.float64)
+    if actual.shape != expected.shape or not np.allclose(actual, expected, rtol=1e-7, atol=1e-6):
+        shown = np.array2string(actual, precision=4, suppress_small=True).replace("\n", "")
+        raise AssertionError(f"{message} (지금 값 / now: {shown})")
 
 
 # 1. the step image -------------------------------------------------------------------------
@@ -94,15 +103,16 @@ def check_filter_weights(kernel, bias) -> None:
     """Channel 0 holds the mean filter, channel 1 the lecture's edge filter, biases are zero."""
     kernel = _array(kernel, "kernel")
     assert kernel.shape == (2, 2, 1, 2), f"kernel의 shape은 (2, 2, 1, 2)여야 합니다. 지금: {kernel.shape}"
-    np.testing.assert_allclose(kernel[:, :, 0, 0], reference.MEAN_FILTER, atol=1e-6,
-                               err_msg="채널 0에는 평균 필터 [[0.25, 0.25], [0.25, 0.25]]가 들어가야 합니다.")
-    np.testing.assert_allclose(kernel[:, :, 0, 1], reference.EDGE_FILTER, atol=1e-6,
-                               err_msg="채널 1에는 엣지 필터 [[-1, 1], [-1, 1]]이 들어가야 합니다.")
-    np.testing.assert_allclose(_array(bias, "bias"), [0.0, 0.0], atol=1e-6,
-                               err_msg="bias는 [0, 0]이어야 합니다.")
+    _assert_values(kernel[:, :, 0, 0], reference.MEAN_FILTER,
+                   "채널 0에는 평균 필터 [[0.25, 0.25], [0.25, 0.25]]가 들어가야 합니다.")
+    _assert_values(kernel[:, :, 0, 1], reference.EDGE_FILTER,
+                   "채널 1에는 엣지 필터 [[-1, 1], [-1, 1]]이 들어가야 합니다.")
+    _assert_values(_array(bias, "bias"), [0.0, 0.0], "bias는 [0, 0]이어야 합니다.")
     # The same scorer that grades the homework confirms what each channel does.
-    assert score_kernel(kernel[:, :, 0, 0], task="smoothing", language="ko").fraction == 1.0
-    assert score_kernel(kernel[:, :, 0, 1], task="vertical_edge", language="ko").fraction == 1.0
+    assert score_kernel(kernel[:, :, 0, 0], task="smoothing", language="ko").fraction == 1.0, \
+        "채널 0의 필터가 평균 필터처럼 동작하지 않습니다."
+    assert score_kernel(kernel[:, :, 0, 1], task="vertical_edge", language="ko").fraction == 1.0, \
+        "채널 1의 필터가 세로 경계 필터처럼 동작하지 않습니다."
 
 
 def check_filtered_channels(xxx, xxx0, xxx1) -> None:

@@ -12,6 +12,7 @@ from nbgrader.api import Gradebook
 
 from autograder.sample_class import ASSIGNMENTS, COPIED_PAIR
 from tests.browser import browser, open_page  # noqa: F401 - browser is a fixture
+from tests.test_release import _hidden_lines
 
 pytestmark = [pytest.mark.browser, pytest.mark.nbgrader, pytest.mark.sandbox]
 
@@ -23,7 +24,6 @@ OFFLINE_CDN = "cdnjs.cloudflare.com/ajax/libs/mathjax"
 def console_errors(page) -> list[str]:
     return [error for error in page.console_errors if OFFLINE_CDN not in error]
 
-HIDDEN_MARKERS = ("### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")
 # Feedback pages looked at: full marks, partial credit, a wrong lab step, a crash, a blank notebook.
 STUDENTS = ("s01-minji", "s12-yejin", "s15-eunji", "s19-sora", "s31-soyoung")
 
@@ -35,14 +35,7 @@ def hidden_test_lines(course) -> set[str]:
         for name in course.notebooks(assignment):
             nb = nbformat.read(course.root / "assignments" / assignment / name, as_version=4)
             for cell in nb.cells:
-                inside = False
-                for line in cell.source.splitlines():
-                    if line.strip() == HIDDEN_MARKERS[0]:
-                        inside = True
-                    elif line.strip() == HIDDEN_MARKERS[1]:
-                        inside = False
-                    elif inside and any(ch.isalnum() for ch in line):
-                        lines.add(line.strip())
+                lines.update(_hidden_lines(cell.source))
     assert lines, "the source notebooks should have hidden tests"
     return lines
 

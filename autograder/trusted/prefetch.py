@@ -23,6 +23,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from autograder.trusted.recovery import process_alive
+
 PREFETCH_DIR_ENV = "WEEK12_PREFETCHED_RUNS"
 POLL_SECONDS = 0.05
 
@@ -52,16 +54,6 @@ def run_key(*parts: bytes) -> str:
     return digest.hexdigest()
 
 
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 class PrefetchedRuns:
     """The folder of runs: ``<key>.run`` when done, ``<key>.pending`` (holding the owner's pid)
     while a worker is on it."""
@@ -87,7 +79,7 @@ class PrefetchedRuns:
 
     def _owner_alive(self, marker: Path) -> bool:
         try:
-            return _pid_alive(int(marker.read_text() or 0))
+            return process_alive(int(marker.read_text() or 0))
         except (OSError, ValueError):
             return False
 

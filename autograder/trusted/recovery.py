@@ -34,7 +34,8 @@ def mark_finished(root: Path, student: str, assignment: str) -> None:
     _marker(root, student, assignment).unlink(missing_ok=True)
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    """True while process ``pid`` exists (also when it belongs to another user)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -58,7 +59,7 @@ def discard_unfinished_grading(root: str | Path) -> list[Path]:
         except (OSError, ValueError, KeyError, TypeError):
             marker.unlink(missing_ok=True)
             continue
-        if _alive(pid):
+        if process_alive(pid):
             continue  # still grading (another nbgrader command is running)
         if root in folder.parents and folder.is_dir():
             shutil.rmtree(folder)

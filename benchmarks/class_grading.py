@@ -23,7 +23,6 @@ grades; re-grading under 2 seconds. Timings on shared machines are noisy: run it
 from __future__ import annotations
 
 import argparse
-import re
 import subprocess
 import sys
 import tempfile
@@ -39,21 +38,13 @@ from autograder.workflow.autograde import autograde_assignments, default_workers
 from autograder.workflow.regrade import regrade  # noqa: E402
 from autograder.workflow.sample_run import release_with_due_date  # noqa: E402
 from tests.conftest import copy_course  # noqa: E402
+from tests.submissions import class_cell_scores, set_rubric  # noqa: E402
 
 CHANGED_RUBRIC = {"localisation_weight": 0.7, "flatness_weight": 0.1, "selectivity_weight": 0.2}
 
 
 def all_cell_scores(course: Course) -> dict:
-    from nbgrader.api import Gradebook
-
-    scores = {}
-    with Gradebook(course.db_url()) as gradebook:
-        for assignment in ASSIGNMENTS:
-            for submission in gradebook.assignment_submissions(assignment):
-                for notebook in submission.notebooks:
-                    for grade in notebook.grades:
-                        scores[(assignment, submission.student_id, notebook.name, grade.name)] = grade.score
-    return scores
+    return class_cell_scores(course, ASSIGNMENTS)
 
 
 def prepared_course(folder: Path, students, in_kernel: bool = False) -> Course:
@@ -64,16 +55,6 @@ def prepared_course(folder: Path, students, in_kernel: bool = False) -> Course:
     release_with_due_date(course)
     write_sample_class(course, students)
     return course
-
-
-def change_rubric(course: Course) -> None:
-    config = course.root / "nbgrader_config.py"
-    text = config.read_text(encoding="utf-8")
-    for name, value in CHANGED_RUBRIC.items():
-        text, count = re.subn(rf"^c\.KernelRubric\.{name} = .*$", f"c.KernelRubric.{name} = {value}", text,
-                              flags=re.MULTILINE)
-        assert count == 1, f"c.KernelRubric.{name} not found in {config}"
-    config.write_text(text, encoding="utf-8")
 
 
 def main() -> int:
@@ -111,7 +92,7 @@ def main() -> int:
                                      if scores.get(key) != ours_scores.get(key))
         misses = sum(result.prefetch_misses for result in results)
 
-        change_rubric(ours_course)
+        set_rubric(ours_course, **CHANGED_RUBRIC)
         started = time.perf_counter()
         regraded = [regrade(ours_course, assignment) for assignment in ASSIGNMENTS]
         regrade_seconds = time.perf_counter() - started

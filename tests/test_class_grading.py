@@ -22,13 +22,15 @@ from nbgrader.api import Gradebook
 
 from autograder.answers.codec import decode
 from autograder.exercises.homework import SCORE_GRADE_ID
-from autograder.sample_class import ASSIGNMENTS, BROKEN, SAMPLE_DUE_DATE, SAMPLE_STUDENTS, write_sample_download
+from autograder.sample_class import ASSIGNMENTS, BROKEN, SAMPLE_STUDENTS, write_sample_download
 from autograder.scoring import score_kernel
 from autograder.scoring.verdict import points_for
 from autograder.workflow import answer_store
 from autograder.workflow.regrade import regrade
+from autograder.workflow.sample_run import release_with_due_date
 from autograder.workflow.summary import late_submissions
 from tests.conftest import copy_course
+from tests.submissions import class_cell_scores, set_rubric
 
 pytestmark = [pytest.mark.nbgrader, pytest.mark.sandbox]
 
@@ -40,16 +42,7 @@ NEW_RUBRIC = {"localisation_weight": 0.8, "flatness_weight": 0.2, "selectivity_w
 
 
 def all_cell_scores(course, students=None) -> dict:
-    scores = {}
-    with Gradebook(course.db_url()) as gradebook:
-        for assignment in ASSIGNMENTS:
-            for submission in gradebook.assignment_submissions(assignment):
-                if students is not None and submission.student_id not in students:
-                    continue
-                for notebook in submission.notebooks:
-                    for grade in notebook.grades:
-                        scores[(assignment, submission.student_id, notebook.name, grade.name)] = grade.score
-    return scores
+    return class_cell_scores(course, ASSIGNMENTS, students)
 
 
 def broken_students(assignment: str) -> set[str]:
@@ -58,16 +51,6 @@ def broken_students(assignment: str) -> set[str]:
 
 def result_for(outcome, assignment):
     return next(result for result in outcome.results if result.assignment == assignment)
-
-
-def set_rubric(course, **weights) -> None:
-    config = course.root / "nbgrader_config.py"
-    text = config.read_text(encoding="utf-8")
-    for name, value in weights.items():
-        text, count = re.subn(rf"^c\.KernelRubric\.{name} = .*$", f"c.KernelRubric.{name} = {value}", text,
-                              flags=re.MULTILINE)
-        assert count == 1
-    config.write_text(text, encoding="utf-8")
 
 
 @pytest.mark.parametrize("assignment", list(ASSIGNMENTS))
@@ -138,11 +121,7 @@ def test_grades_equal_the_stock_nbgrader_commands_run_one_by_one(graded_class, t
     course, _, _ = graded_class
     stock = copy_course(tmp_path / "stock")
     subset = [s for s in SAMPLE_STUDENTS if s.student_id in STOCK_SUBSET]
-    for assignment in ASSIGNMENTS:
-        stock.nbgrader("generate_assignment", assignment, "--force")
-    with Gradebook(stock.db_url()) as gradebook:
-        for assignment in ASSIGNMENTS:
-            gradebook.update_or_create_assignment(assignment, duedate=SAMPLE_DUE_DATE.replace(tzinfo=None))
+    release_with_due_date(stock)  # nbgrader generate_assignment, and the due date for lateness
     write_sample_download(stock, subset)
     for assignment in ASSIGNMENTS:
         stock.nbgrader("zip_collect", assignment, "--force")

@@ -208,13 +208,6 @@ def _follow(progress_file: Path, total: int, stop: threading.Event, show: bool, 
             time.sleep(0.2)
 
 
-def autograde(course: Course, assignment: str, *, workers: int | None = None, force: bool = False,
-              show_progress: bool = True) -> AutogradeResult:
-    """Autograde every submission of ``assignment`` (see :func:`autograde_assignments`)."""
-    return autograde_assignments(course, [assignment], workers=workers, force=force,
-                                 show_progress=show_progress)[0]
-
-
 def autograde_assignments(course: Course, assignments: list[str], *, workers: int | None = None,
                           force: bool = False, show_progress: bool = True) -> list[AutogradeResult]:
     """Autograde every submission of each assignment: ``nbgrader autograde`` per assignment, in
@@ -284,7 +277,7 @@ def _run_nbgrader(course: Course, assignment: str, runs: PrefetchedRuns, progres
 def _nbgrader_reason(log: str, submission: Submission) -> str:
     """The error nbgrader logged for this student, if any."""
     lines = log.splitlines()
-    for index, line in enumerate(lines):
+    for line in lines:
         if "ERROR" in line and submission.student in line:
             return line.split("]", 1)[-1].strip()[:240]
     for line in lines:

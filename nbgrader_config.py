@@ -5,7 +5,7 @@ The repository root is the course root: run every nbgrader command from here.
 
 import os
 
-from autograder.trusted.recovery import discard_unfinished_grading
+from autograder.grading.recovery import discard_unfinished_grading
 
 c = get_config()  # noqa: F821 -- injected by traitlets when nbgrader loads this file
 
@@ -80,7 +80,7 @@ c.GenerateSolution.preprocessors = [
 
 # Feedback pages (`nbgrader generate_feedback`): nbgrader's page with an overview of the graded
 # exercises at the top (title, score, pass/partial/fail, the grader's first message, a link to
-# the cell), from the template in autograder/feedback_templates (see autograder/feedback.py).
+# the cell), from the template in autograder/feedback/templates (see autograder/feedback/template.py).
 # ExerciseOverview collects the rows after GetGrades has read the scores from the gradebook.
 # The exporter settings are scoped to GenerateFeedback: a plain c.HTMLExporter.* would also be
 # read by the formgrader, whose grading page must keep nbgrader's "formgrade" template, and

@@ -24,7 +24,7 @@ from autograder.course import Course, find_course_root
 def _build_notebooks(course: Course, args) -> int:
     from autograder.authoring.build import build_notebooks
 
-    for path in build_notebooks(course.root):
+    for path in build_notebooks(course):
         print(f"wrote {path.relative_to(course.root)}")
     for assignment in course.assignments:
         # The worked solutions come from nbgrader's own solution step (configured in
@@ -46,7 +46,7 @@ def _collect(course: Course, args) -> int:
 
     for assignment in args.assignments:
         result = collect(course, assignment)
-        print(f"{assignment}: {result.students} submissions in submitted/ ({result.source})")
+        print(f"{assignment}: {result.students} submissions in {course.folder('submitted')} ({result.source})")
     return 0
 
 
@@ -63,11 +63,11 @@ def _autograde(course: Course, args) -> int:
 
 
 def _feedback(course: Course, args) -> int:
-    from autograder.workflow.feedback import generate_feedback
+    from autograder.workflow.generate_feedback import generate_feedback
 
     for assignment in args.assignments:
         pages = generate_feedback(course, assignment)
-        print(f"{assignment}: {len(pages)} feedback pages in feedback/")
+        print(f"{assignment}: {len(pages)} feedback pages in {course.folder('feedback')}")
     return 0
 
 
@@ -121,9 +121,9 @@ def _grade(course: Course, args) -> int:
 
 
 def _sample_class(course: Course, args) -> int:
-    from autograder.workflow import sample_run
+    from autograder.demo import main_job
 
-    return sample_run.run(course, workers=args.workers)
+    return main_job.run(course, workers=args.workers)
 
 
 def _assignments(parser, required=True):

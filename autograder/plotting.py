@@ -1,38 +1,4 @@
-"""Matplotlib set-up for figures with Korean text.
+"""Re-export for notebooks released before ``autograder.notebook``: Korean text in figures."""
 
-matplotlib's bundled DejaVu fonts have no Hangul, so Korean titles and labels would show as empty
-boxes (and warn on stderr). The ``koreanize-matplotlib`` wheel ships the NanumGothic font; its
-own import hook uses deprecated ``distutils`` and warns, so only its font file is registered here.
-"""
-
-from __future__ import annotations
-
-import importlib.util
-from functools import cache
-from pathlib import Path
-
-KOREAN_FONT_FAMILY = "NanumGothic"
-
-
-@cache
-def korean_font_path() -> Path | None:
-    spec = importlib.util.find_spec("koreanize_matplotlib")
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    candidate = Path(next(iter(spec.submodule_search_locations))) / "fonts" / "NanumGothic.ttf"
-    return candidate if candidate.is_file() else None
-
-
-def use_korean_font() -> bool:
-    """Make matplotlib draw Hangul; returns False (and changes nothing) if the font is missing."""
-    import matplotlib
-    from matplotlib import font_manager
-
-    path = korean_font_path()
-    if path is None:
-        return False
-    font_manager.fontManager.addfont(str(path))
-    matplotlib.rcParams["font.family"] = [KOREAN_FONT_FAMILY, "DejaVu Sans"]
-    # NanumGothic has no U+2212 minus sign; use the ASCII hyphen for negative tick labels.
-    matplotlib.rcParams["axes.unicode_minus"] = False
-    return True
+from autograder.notebook.plotting import use_korean_font  # noqa: F401
+from autograder.scoring.figure import KOREAN_FONT_FAMILY, korean_font_path  # noqa: F401

@@ -1,7 +1,7 @@
 """Grading the sample class: stock ``nbgrader autograde`` against ``week12 autograde``, and
 re-grading after a rubric change against a full autograde.
 
-Every run grades the same 32 students x 2 notebooks of ``autograder.sample_class``, each in its own
+Every run grades the same 32 students x 2 notebooks of ``autograder.demo.sample_class``, each in its own
 fresh copy of the course, one after the other in this session:
 
 1. stock: ``nbgrader autograde`` as nbgrader ships it (its ``Execute`` step: student code and
@@ -33,10 +33,10 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from autograder.course import IN_KERNEL_GRADING_CONFIG, Course  # noqa: E402
-from autograder.sample_class import ASSIGNMENTS, SAMPLE_STUDENTS, write_sample_class  # noqa: E402
+from autograder.demo.sample_class import ASSIGNMENTS, SAMPLE_STUDENTS, write_sample_class  # noqa: E402
 from autograder.workflow.autograde import autograde_assignments, default_workers  # noqa: E402
 from autograder.workflow.regrade import regrade  # noqa: E402
-from autograder.workflow.sample_run import release_with_due_date  # noqa: E402
+from autograder.demo.main_job import release_with_due_date  # noqa: E402
 from tests.conftest import copy_course  # noqa: E402
 from tests.submissions import class_cell_scores, set_rubric  # noqa: E402
 

@@ -23,7 +23,7 @@ from pathlib import Path
 from nbgrader.api import Gradebook
 
 from autograder.course import IN_KERNEL_GRADING_CONFIG, Course
-from autograder.submissions import answered_notebook, submit
+from autograder.demo.submissions import answered_notebook, submit
 
 REPO = Path(__file__).resolve().parents[1]
 MAX_RATIO = 1.25

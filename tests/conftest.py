@@ -1,4 +1,16 @@
-"""Shared fixtures: throw-away copies of the course directory for real nbgrader runs."""
+"""Shared fixtures (throw-away copies of the course directory for real nbgrader runs) and tiers.
+
+Every test belongs to one tier, by marker: ``unit`` (the default for a test with no other tier:
+no nbgrader command, no kernel, no sandbox, no browser; the whole tier runs in well under a
+minute), ``nbgrader`` (real nbgrader commands, kernels, TensorFlow), ``sandbox`` (needs a real
+bubblewrap sandbox) and ``browser`` (real headless Chromium). ``./run.sh test -m unit`` is the
+fast command. A ``sandbox`` test is skipped, with the reason, where no sandbox can be made,
+except when ``WEEK12_REQUIRE_SANDBOX=1`` (``./run.sh test`` with no arguments, the whole suite as CI
+runs it, sets it): there a missing sandbox fails.
+
+Session fixtures are read-only: a test module that writes (submits, grades) works on a copy of
+its own (``own_release``).
+"""
 
 from __future__ import annotations
 
@@ -23,6 +35,24 @@ if os.environ.get("CI"):
 # Kernels that nbgrader starts inherit this; it keeps TensorFlow's C++ start-up lines out of logs.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
+TIERS = ("nbgrader", "sandbox", "browser")
+REQUIRE_SANDBOX = os.environ.get("WEEK12_REQUIRE_SANDBOX") == "1"
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` selects by marker
+def pytest_collection_modifyitems(config, items):
+    sandbox_reason = None
+    for item in items:
+        if not any(item.get_closest_marker(tier) for tier in TIERS):
+            item.add_marker(pytest.mark.unit)
+        elif item.get_closest_marker("sandbox") and not REQUIRE_SANDBOX:
+            if sandbox_reason is None:
+                from autograder.sandbox import sandbox_problem
+
+                sandbox_reason = sandbox_problem() or ""
+            if sandbox_reason:
+                item.add_marker(pytest.mark.skip(reason=f"no sandbox can be made here: {sandbox_reason}"))
+
 
 def copy_course(target: Path) -> Course:
     """A fresh course directory holding the repository's configuration, sources and solutions."""
@@ -44,11 +74,20 @@ def repo_course() -> Course:
 
 @pytest.fixture(scope="session")
 def released_course(tmp_path_factory) -> Course:
-    """A course copy in which every assignment has been through ``nbgrader generate_assignment``."""
+    """A course copy in which every assignment has been through ``nbgrader generate_assignment``.
+    Read-only: a module that submits or grades takes ``own_release``."""
     course = copy_course(tmp_path_factory.mktemp("course"))
     for assignment in course.assignments:
         course.nbgrader("generate_assignment", assignment, "--force")
     return course
+
+
+@pytest.fixture(scope="module")
+def own_release(released_course, tmp_path_factory) -> Course:
+    """A copy of the released course (gradebook included) for one test module to write into."""
+    target = tmp_path_factory.mktemp("own-release") / "course"
+    shutil.copytree(released_course.root, target, symlinks=True)
+    return Course(target)
 
 
 @pytest.fixture(scope="session")
@@ -62,7 +101,7 @@ def graded_class(tmp_path_factory):
 
     from rich.console import Console
 
-    from autograder.workflow.sample_run import grade_sample_class
+    from autograder.demo.main_job import grade_sample_class
 
     course = copy_course(tmp_path_factory.mktemp("graded-class"))
     printed = io.StringIO()

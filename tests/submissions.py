@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from autograder.course import Course
-from autograder.submissions import answered_notebook, strip_solution_markers, submit, submit_blank
+from autograder.demo.submissions import answered_notebook, strip_solution_markers, submit, submit_blank
 
 __all__ = ["answered_notebook", "strip_solution_markers", "submit", "submit_blank", "cell_scores",
            "class_cell_scores", "set_rubric"]

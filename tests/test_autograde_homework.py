@@ -7,7 +7,7 @@ import pytest
 from autograder.authoring import week12_homework as homework
 from tests.submissions import answered_notebook, cell_scores, submit
 
-pytestmark = pytest.mark.nbgrader
+pytestmark = [pytest.mark.nbgrader, pytest.mark.sandbox]
 
 ASSIGNMENT, NOTEBOOK = homework.ASSIGNMENT, homework.NOTEBOOK
 OUT_OF = homework.SCORE_POINTS
@@ -24,8 +24,8 @@ ANSWERS = {
 
 
 @pytest.fixture(scope="module")
-def graded_homework(released_course):
-    course = released_course
+def graded_homework(own_release):
+    course = own_release
     for student, source in ANSWERS.items():
         nb = answered_notebook(course, ASSIGNMENT, NOTEBOOK, {homework.ANSWER_GRADE_ID: source})
         submit(course, student, ASSIGNMENT, {NOTEBOOK: nb})

@@ -8,7 +8,7 @@ from nbclient import NotebookClient
 
 from tests.submissions import answered_notebook, cell_scores, submit, submit_blank
 
-pytestmark = pytest.mark.nbgrader
+pytestmark = [pytest.mark.nbgrader, pytest.mark.sandbox]
 
 ASSIGNMENT, NOTEBOOK = "week12-lab", "conv_lab.ipynb"
 
@@ -83,8 +83,8 @@ unit_output_shapes = [(1, 49, 49, 2), (1, 49, 49, 2), (1, 24, 24, 2)]
 
 
 @pytest.fixture(scope="module")
-def graded_lab(released_course):
-    course = released_course
+def graded_lab(own_release):
+    course = own_release
     submit(course, "reference", ASSIGNMENT, {NOTEBOOK: answered_notebook(course, ASSIGNMENT, NOTEBOOK)})
     submit_blank(course, "blank", ASSIGNMENT)
     for cell_id, (_, wrong_source) in WRONG_VALUES.items():

@@ -20,12 +20,13 @@ import pytest
 from autograder.answers.codec import encode
 from autograder.course import nbgrader_environment
 from autograder.exercises.base import MISSING
-from autograder.workflow import answer_store
-from autograder.workflow.report import (
-    KERNEL_GROUPS, AssignmentInfo, ClassData, GradedCell, HomeworkAnswer, SubmissionRow, cell_passed,
-    format_delay, identical_unusual_groups, kernel_groups, load_class_data, read_homework_answer,
-    render_class_report, write_class_report,
-)
+from autograder.answers import store as answer_store
+from autograder.i18n import format_delay
+from autograder.workflow.report import write_class_report
+from autograder.workflow.report_analysis import KERNEL_GROUPS, cell_passed, identical_unusual_groups, kernel_groups
+from autograder.workflow.report_data import (AssignmentInfo, ClassData, HomeworkAnswer, ReportCell, SubmissionRow,
+                                             load_class_data, read_homework_answer)
+from autograder.workflow.report_page import render_class_report
 
 HOMEWORK, HOMEWORK_NOTEBOOK, HOMEWORK_CELL = "week12-homework", "edge_filter", "edge_kernel_score"
 LAB, LAB_NOTEBOOK, LAB_CELLS = "week12-lab", "conv_lab", ("test_step_image", "test_pooling")
@@ -128,8 +129,8 @@ def _synthetic_class() -> ClassData:
                           {HOMEWORK_CELL: 8.0}) for a in homework[:-1]]
     rows.append(SubmissionRow("s5", HOMEWORK, 0.0, 10.0, 0.0, {HOMEWORK_CELL: 0.0}, (HOMEWORK_NOTEBOOK,)))
     rows.append(SubmissionRow("s1", LAB, 1.0, 2.0, 0.0, dict(zip(LAB_CELLS, (1.0, 0.0)))))
-    assignments = [AssignmentInfo(HOMEWORK, (GradedCell(HOMEWORK_CELL, 10.0, partial_credit=True),)),
-                   AssignmentInfo(LAB, tuple(GradedCell(cell, 1.0) for cell in LAB_CELLS))]
+    assignments = [AssignmentInfo(HOMEWORK, (ReportCell(HOMEWORK_CELL, 10.0, partial_credit=True),)),
+                   AssignmentInfo(LAB, tuple(ReportCell(cell, 1.0) for cell in LAB_CELLS))]
     return ClassData("dl-week12-conv", datetime(2026, 5, 26, tzinfo=timezone.utc),
                      sorted([*kernels, "s5"]), assignments, rows, homework, pass_fraction=0.6)
 
@@ -278,7 +279,7 @@ def test_load_class_data_reads_scores_and_lateness(tiny_course):
     data = load_class_data(tiny_course)
     assert (data.course_id, data.students, data.pass_fraction) == ("tiny", ["s1", "s2", "s3"], 0.5)
     assert [a.name for a in data.assignments] == [HOMEWORK, LAB]
-    assert data.assignments[0].cells == (GradedCell(HOMEWORK_CELL, 10.0, partial_credit=True),)
+    assert data.assignments[0].cells == (ReportCell(HOMEWORK_CELL, 10.0, partial_credit=True),)
     assert data.assignments[0].has_duedate
     rows = {(row.assignment, row.student): row for row in data.submissions}
     assert set(rows) == {(HOMEWORK, "s1"), (HOMEWORK, "s2"), (LAB, "s3")}

@@ -4,16 +4,16 @@ exercises at the top, from the real gradebook, and never a hidden test."""
 from __future__ import annotations
 
 import nbformat
-import numpy as np
 import pytest
 from bs4 import BeautifulSoup
 
 from autograder.authoring import week12_homework as homework
 from autograder.authoring import week12_lab as lab
-from autograder.exercises import EXERCISES
-from autograder.exercises.homework import verdict_for
-from autograder.feedback import EXERCISE_TITLES, TEMPLATE_NAME
-from autograder.preprocessors.exercise_overview import first_line, verdict_message
+from autograder.contract import GRADED_CELLS
+from autograder.exercises import EXERCISES, Judgement
+from autograder.feedback import TEMPLATE_NAME
+from autograder.feedback.overview import exercise_title, overview_row
+from autograder.grading.graded_outputs import graded_outputs, record_judgement
 from tests.conftest import copy_course
 from tests.submissions import answered_notebook, cell_scores, submit
 
@@ -24,11 +24,10 @@ HIDDEN_TEST_TRACES = ("### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS", "run_hid
 
 
 @pytest.fixture(scope="module")
-def graded_course(released_course):
+def graded_course(own_release):
     """One homework with partial credit and one lab with a single failed exercise, autograded and
-    turned into feedback pages by the real nbgrader commands and this course's configuration.
-    Only these two students are graded here (the released course is shared with other tests)."""
-    course = released_course
+    turned into feedback pages by the real nbgrader commands and this course's configuration."""
+    course = own_release
     submit(course, HOMEWORK_STUDENT, homework.ASSIGNMENT, {homework.NOTEBOOK: answered_notebook(
         course, homework.ASSIGNMENT, homework.NOTEBOOK, {homework.ANSWER_GRADE_ID: VERTICAL_FILTER})})
     submit(course, LAB_STUDENT, lab.ASSIGNMENT, {lab.NOTEBOOK: answered_notebook(
@@ -81,12 +80,14 @@ def homework_page(graded_course):
 # --- the real pages -----------------------------------------------------------------------------
 
 @pytest.mark.nbgrader
+@pytest.mark.sandbox
 def test_overview_has_one_row_per_graded_cell_in_notebook_order(graded_course, lab_page, homework_page):
     assert list(overview_rows(lab_page)) == graded_cell_ids(graded_course, lab.ASSIGNMENT, lab.NOTEBOOK)
     assert list(overview_rows(homework_page)) == [homework.SCORE_GRADE_ID]
 
 
 @pytest.mark.nbgrader
+@pytest.mark.sandbox
 @pytest.mark.parametrize("student, assignment, notebook", [
     (LAB_STUDENT, lab.ASSIGNMENT, lab.NOTEBOOK),
     (HOMEWORK_STUDENT, homework.ASSIGNMENT, homework.NOTEBOOK),
@@ -99,6 +100,7 @@ def test_overview_scores_are_the_gradebooks(graded_course, student, assignment, 
 
 
 @pytest.mark.nbgrader
+@pytest.mark.sandbox
 def test_overview_total_is_the_notebooks_score(lab_page, graded_course):
     page = BeautifulSoup(lab_page, "html.parser")
     total = page.select_one("#week12-overview tr.week12-total td.week12-score").get_text()
@@ -108,6 +110,7 @@ def test_overview_total_is_the_notebooks_score(lab_page, graded_course):
 
 
 @pytest.mark.nbgrader
+@pytest.mark.sandbox
 def test_badges_say_pass_or_fail_from_the_score(lab_page):
     rows = overview_rows(lab_page)
     assert rows["test_keeps_edge"]["status"] == "fail" and "fail" in rows["test_keeps_edge"]["result"]
@@ -116,6 +119,7 @@ def test_badges_say_pass_or_fail_from_the_score(lab_page):
 
 
 @pytest.mark.nbgrader
+@pytest.mark.sandbox
 def test_homework_partial_credit_shows_the_verdicts_message(homework_page):
     row = overview_rows(homework_page)[homework.SCORE_GRADE_ID]
     assert 0 < row["score"] < row["out_of"]
@@ -125,6 +129,7 @@ def test_homework_partial_credit_shows_the_verdicts_message(homework_page):
 
 
 @pytest.mark.nbgrader
+@pytest.mark.sandbox
 def test_failed_check_shows_the_first_line_of_its_message(graded_course, lab_page):
     path = graded_course.root / "autograded" / LAB_STUDENT / lab.ASSIGNMENT / lab.NOTEBOOK
     autograded = nbformat.read(path, as_version=4)
@@ -134,12 +139,14 @@ def test_failed_check_shows_the_first_line_of_its_message(graded_course, lab_pag
 
 
 @pytest.mark.nbgrader
+@pytest.mark.sandbox
 def test_messages_are_html_escaped(lab_page):
     message_html = overview_rows(lab_page)["test_keeps_edge"]["message_html"]
     assert "->" not in message_html and "-&gt;" in message_html  # "'mean->edge': ..."
 
 
 @pytest.mark.nbgrader
+@pytest.mark.sandbox
 def test_each_row_links_to_its_cells_score_header(lab_page):
     page = BeautifulSoup(lab_page, "html.parser")
     for grade_id, row in overview_rows(lab_page).items():
@@ -148,19 +155,22 @@ def test_each_row_links_to_its_cells_score_header(lab_page):
 
 
 @pytest.mark.nbgrader
+@pytest.mark.sandbox
 def test_nbgraders_score_header_is_kept_on_every_graded_cell(lab_page):
     for grade_id in overview_rows(lab_page):
         assert f"Grade cell: <code>{grade_id}</code>" in lab_page
 
 
 @pytest.mark.nbgrader
+@pytest.mark.sandbox
 def test_lab_titles_are_shown(lab_page):
     rows = BeautifulSoup(lab_page, "html.parser").select("#week12-overview tr.week12-exercise")
     titles = {row["data-grade-id"]: row.select_one("a").get_text() for row in rows}
-    assert titles == {grade_id: EXERCISE_TITLES[grade_id].ko for grade_id in titles}
+    assert titles == {grade_id: GRADED_CELLS[grade_id].title_ko for grade_id in titles}
 
 
 @pytest.mark.nbgrader
+@pytest.mark.sandbox
 def test_homework_page_shows_the_response_map_figure(homework_page):
     verdict = BeautifulSoup(homework_page, "html.parser").select_one(".week12-kernel-verdict")
     assert verdict is not None
@@ -168,6 +178,7 @@ def test_homework_page_shows_the_response_map_figure(homework_page):
 
 
 @pytest.mark.nbgrader
+@pytest.mark.sandbox
 @pytest.mark.parametrize("page", ["lab_page", "homework_page"])
 def test_no_hidden_test_source_on_the_page(request, page):
     html = request.getfixturevalue(page)
@@ -192,15 +203,27 @@ def test_formgrader_keeps_nbgraders_grading_template(tmp_path):
 
 
 def test_every_exercise_has_a_title():
-    assert set(EXERCISE_TITLES) == set(EXERCISES)
+    assert set(GRADED_CELLS) == set(EXERCISES)
+    assert all(exercise_title(grade_id).ko and exercise_title(grade_id).en for grade_id in EXERCISES)
 
 
-def test_verdict_message_is_what_the_filter_does():
-    verdict = verdict_for({"kernel": [[-1.0, 1.0], [-1.0, 1.0]]}, language="ko")
-    assert verdict_message(verdict.to_text()) == verdict.messages[0]
+def _graded_cell(judgement: Judgement, points: float = 2):
+    cell = nbformat.v4.new_code_cell("visible checks", id=judgement.grade_id)
+    cell.metadata["nbgrader"] = {"grade": True, "grade_id": judgement.grade_id, "points": points, "score": 0.0,
+                                 "solution": False, "locked": True, "schema_version": 3}
+    cell.metadata = nbformat.from_dict(cell.metadata)
+    cell.outputs = graded_outputs(judgement, points, None)
+    return cell
 
 
-def test_numpy_assertion_header_gives_way_to_the_checks_message():
-    with pytest.raises(AssertionError) as failure:
-        np.testing.assert_allclose([1.0], [2.0], err_msg="채널 0에는 평균 필터가 들어가야 합니다.")
-    assert first_line(str(failure.value)) == "채널 0에는 평균 필터가 들어가야 합니다."
+def test_the_overview_message_is_the_judgements_summary_not_its_rendered_text():
+    judgement = Judgement("test_pooling", 0.0, message="first line of the message\nmore detail",
+                          summary="what the student should read first")
+    cell = _graded_cell(judgement)
+    record_judgement(cell, judgement)
+    assert overview_row(cell).message == "what the student should read first"
+
+
+def test_a_cell_graded_without_a_record_shows_its_errors_first_line():
+    cell = _graded_cell(Judgement("test_pooling", 0.0, message="the check failed\nbecause of this"))
+    assert overview_row(cell).message == "the check failed"

@@ -12,11 +12,11 @@ import time
 import pytest
 
 from autograder.course import nbgrader_environment
-from autograder.trusted.recovery import MARKER_DIR
+from autograder.grading.recovery import MARKER_DIR
 from tests.conftest import copy_course
 from tests.submissions import answered_notebook, cell_scores, submit
 
-pytestmark = pytest.mark.nbgrader
+pytestmark = [pytest.mark.nbgrader, pytest.mark.sandbox]
 
 ASSIGNMENT, NOTEBOOK = "week12-homework", "edge_filter.ipynb"
 STUDENTS = {"s1-correct": "kernel = [[-1, -1], [1, 1]]", "s2-roberts": "kernel = [[-1, 0], [0, 1]]",

@@ -8,7 +8,7 @@ import pytest
 tf = pytest.importorskip("tensorflow")
 
 from autograder.exercises.lab import OUTPUT_SIZE_PROBES  # noqa: E402
-from autograder.lab import reference  # noqa: E402
+from autograder.exercises import lab_reference as reference  # noqa: E402
 
 
 def test_output_size_rule_matches_keras_on_every_probe():

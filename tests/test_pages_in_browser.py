@@ -10,7 +10,7 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from autograder.sample_class import ASSIGNMENTS, COPIED_PAIR
+from autograder.demo.sample_class import ASSIGNMENTS, COPIED_PAIR
 from tests.browser import browser, open_page  # noqa: F401 - browser is a fixture
 from tests.test_release import _hidden_lines
 

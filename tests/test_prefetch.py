@@ -7,7 +7,8 @@ import sys
 import threading
 import time
 
-from autograder.trusted.prefetch import NotebookRun, PrefetchedRuns, run_key
+from autograder.grading.prefetch import PrefetchedRuns
+from autograder.grading.run_records import NotebookRun, run_key
 
 RUN = NotebookRun('{"cells": []}', None, {"edge_kernel_score": '{"kernel": [[1, 1], [0, 0]]}'})
 

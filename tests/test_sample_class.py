@@ -16,12 +16,12 @@ import numpy as np
 import pytest
 from nbgrader.utils import parse_utc
 
-from autograder.sample_class import (
+from autograder.demo.sample_class import (
     ASSIGNMENTS, BLANK, BROKEN, COPIED_PAIR, HOMEWORK_KINDS, LAB_KINDS, SAMPLE_DUE_DATE, SAMPLE_STUDENTS,
     write_sample_class,
 )
 from autograder.scoring import describe_kernel
-from autograder.submissions import strip_solution_markers
+from autograder.demo.submissions import strip_solution_markers
 from tests.conftest import copy_course
 
 # Homework kind -> what the scorer's describe_kernel calls such a filter.
@@ -55,6 +55,7 @@ def test_about_thirty_students_with_plain_ascii_ids():
     assert all(re.fullmatch(r"s\d\d-[a-z]+", i) for i in ids), ids
 
 
+@pytest.mark.nbgrader
 def test_every_student_has_a_folder_for_both_assignments(sample_class):
     course, folders = sample_class
     expected = {course.root / "submitted" / s.student_id / a for s in SAMPLE_STUDENTS for a in ASSIGNMENTS}
@@ -63,6 +64,7 @@ def test_every_student_has_a_folder_for_both_assignments(sample_class):
         assert sorted(p.name for p in folder.iterdir()) == sorted([ASSIGNMENTS[folder.name], "timestamp.txt"])
 
 
+@pytest.mark.nbgrader
 def test_answer_cells_hold_the_students_sources(sample_class):
     course, _ = sample_class
     for assignment in ASSIGNMENTS:
@@ -79,6 +81,7 @@ def test_answer_cells_hold_the_students_sources(sample_class):
             assert _answer_sources(nb) == expected, (student.student_id, assignment)
 
 
+@pytest.mark.nbgrader
 def test_broken_notebooks_are_not_valid_json(sample_class):
     course, _ = sample_class
     broken = [(s.student_id, a) for s in SAMPLE_STUDENTS for a in ASSIGNMENTS if s.answers(a) is BROKEN]
@@ -89,6 +92,7 @@ def test_broken_notebooks_are_not_valid_json(sample_class):
             json.loads(text)
 
 
+@pytest.mark.nbgrader
 def test_writing_twice_gives_identical_bytes(sample_class):
     course, folders = sample_class
     before = {p: p.read_bytes() for folder in folders for p in folder.iterdir()}
@@ -96,6 +100,7 @@ def test_writing_twice_gives_identical_bytes(sample_class):
     assert {p: p.read_bytes() for folder in folders for p in folder.iterdir()} == before
 
 
+@pytest.mark.nbgrader
 def test_timestamps_are_nbgrader_timestamps_and_two_students_are_late(sample_class):
     course, folders = sample_class
     due = SAMPLE_DUE_DATE.replace(tzinfo=None)
@@ -136,7 +141,7 @@ def test_homework_kind_agrees_with_describe_kernel(student):
     if "tf." in student.edge_kernel:
         import tensorflow as tf
 
-        from autograder.lab.reference import lecture_step_image
+        from autograder.exercises.lab_reference import lecture_step_image
 
         # What the homework notebook's set-up cells define before the answer cell.
         namespace.update(tf=tf, XXX=lecture_step_image().reshape(1, 50, 50, 1))

@@ -6,8 +6,8 @@ import nbformat
 import pytest
 
 from autograder.authoring import week12_homework as homework
-from autograder.preprocessors import sandboxed_execute
-from autograder.preprocessors.sandboxed_execute import SandboxedExecute, SandboxRequired
+from autograder.grading import sandboxed_execute
+from autograder.grading.sandboxed_execute import SandboxedExecute, SandboxRequired
 from tests.submissions import strip_solution_markers
 
 pytestmark = pytest.mark.nbgrader

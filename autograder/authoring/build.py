@@ -1,4 +1,4 @@
-"""Write the source notebooks under ``assignments/`` from their builder modules."""
+"""Write the source notebooks (nbgrader's source directory, ``assignments/``) from their builders."""
 
 from __future__ import annotations
 
@@ -11,21 +11,21 @@ from autograder.authoring import week12_homework, week12_lab
 ASSIGNMENT_BUILDERS = (week12_lab, week12_homework)
 
 
-def rendered_notebooks() -> dict[Path, str]:
-    """Relative path under the course root -> notebook JSON text."""
+def rendered_notebooks() -> dict[tuple[str, str], str]:
+    """(assignment, notebook file name) -> notebook JSON text."""
     rendered = {}
     for module in ASSIGNMENT_BUILDERS:
         nb = module.build()
         nbformat.validate(nb)
-        path = Path("assignments") / module.ASSIGNMENT / module.NOTEBOOK
-        rendered[path] = nbformat.writes(nb) + "\n"
+        rendered[(module.ASSIGNMENT, module.NOTEBOOK)] = nbformat.writes(nb) + "\n"
     return rendered
 
 
-def build_notebooks(course_root: Path) -> list[Path]:
+def build_notebooks(course) -> list[Path]:
+    """Rewrite the course's source notebooks that differ from their builders; returns them."""
     written = []
-    for relative, text in rendered_notebooks().items():
-        target = course_root / relative
+    for (assignment, notebook), text in rendered_notebooks().items():
+        target = course.folder("source", assignment=assignment) / notebook
         target.parent.mkdir(parents=True, exist_ok=True)
         if not target.exists() or target.read_text(encoding="utf-8") != text:
             target.write_text(text, encoding="utf-8")

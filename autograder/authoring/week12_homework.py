@@ -6,13 +6,15 @@ Contract relied on by instructors and scripts: the answer cell has nbgrader ``gr
 
 from autograder.authoring.cells import graded_tests, markdown, notebook, readonly_code, solution
 from autograder.authoring.common import setup_cell
+from autograder.contract import (GRADED_CELLS, HOMEWORK, HOMEWORK_ANSWER_CELL, HOMEWORK_ANSWER_VARIABLE,
+                                 HOMEWORK_SCORE_CELL)
 
-ASSIGNMENT = "week12-homework"
-NOTEBOOK = "edge_filter.ipynb"
-ANSWER_GRADE_ID = "edge_kernel"
-ANSWER_VARIABLE = "kernel"
-SCORE_GRADE_ID = "edge_kernel_score"
-SCORE_POINTS = 10
+ASSIGNMENT = HOMEWORK.name
+NOTEBOOK = HOMEWORK.notebook
+ANSWER_GRADE_ID = HOMEWORK_ANSWER_CELL
+ANSWER_VARIABLE = HOMEWORK_ANSWER_VARIABLE
+SCORE_GRADE_ID = HOMEWORK_SCORE_CELL
+SCORE_POINTS = GRADED_CELLS[HOMEWORK_SCORE_CELL].points
 
 
 def build():
@@ -31,7 +33,7 @@ def build():
         """),
         setup_cell(),
         readonly_code("show-transposed", """
-            from autograder.lab.reference import lecture_step_image
+            from autograder.notebook import lecture_step_image
 
             XXX = lecture_step_image(STEP_IMAGE_SEED).reshape(1, 50, 50, 1)  # 강의와 같은 이미지
             fig, (ax0, ax1) = plt.subplots(1, 2, figsize=(9, 4))
@@ -68,7 +70,7 @@ def build():
             점(●)은 각 열에서 반응이 가장 큰 행, 선은 실제 경계입니다.
         """),
         readonly_code("visible-check", """
-            from autograder.homework import visible_check
+            from autograder.notebook import visible_check
 
             visible_check(kernel, XXX.reshape(50, 50).T)
         """),
@@ -76,7 +78,7 @@ def build():
             ### 점수 (채점 셀)
         """),
         graded_tests(SCORE_GRADE_ID, SCORE_POINTS, f"""
-            from autograder.homework import grade_edge_kernel
+            from autograder.notebook import grade_edge_kernel
 
             grade_edge_kernel({ANSWER_VARIABLE}, out_of={SCORE_POINTS})
         """),

@@ -1,10 +1,19 @@
 """The week-12 lab notebook: every step of the lecture as a graded exercise."""
 
-from autograder.authoring.cells import graded_tests, markdown, notebook, readonly_code, solution
-from autograder.authoring.common import setup_cell
+from textwrap import dedent
 
-ASSIGNMENT = "week12-lab"
-NOTEBOOK = "conv_lab.ipynb"
+from autograder.authoring.cells import graded_tests, markdown, notebook, readonly_code, solution
+from autograder.authoring.common import HIDDEN_CHECK, setup_cell
+from autograder.contract import GRADED_CELLS, LAB
+
+ASSIGNMENT = LAB.name
+NOTEBOOK = LAB.notebook
+
+
+def graded(grade_id: str, visible: str):
+    """A graded cell of the contract: its visible checks, then the hidden check."""
+    source = dedent(visible).strip("\n") + "\n" + HIDDEN_CHECK.format(grade_id=grade_id)
+    return graded_tests(grade_id, GRADED_CELLS[grade_id].points, source)
 
 
 def build():
@@ -49,13 +58,9 @@ def build():
             plt.title("XXX: 왼쪽 10, 오른쪽 0, 잡음 N(0, 1)")
             plt.show()
         """),
-        graded_tests("test_step_image", 2, """
-            from autograder.lab import checks
-            checks.check_step_image_shape(XXX)
-            ### BEGIN HIDDEN TESTS
-            from autograder.exercises import run_hidden_check
-            run_hidden_check("test_step_image", globals())
-            ### END HIDDEN TESTS
+        graded("test_step_image", """
+            from autograder.notebook import check_step_image_shape
+            check_step_image_shape(XXX)
         """),
 
         # 2 -----------------------------------------------------------------------------------
@@ -84,13 +89,9 @@ def build():
         readonly_code("step2-show", """
             conv.weights[0]  # kernel: (height, width, 입력 채널, 출력 채널)
         """),
-        graded_tests("test_lazy_weights", 2, """
+        graded("test_lazy_weights", """
             assert n_weights_before == 0, "처음 만든 Conv2D에는 가중치가 없어야 합니다."
             assert tuple(kernel_shape) == (2, 2, 1, 2), f"kernel_shape: {kernel_shape}"
-            ### BEGIN HIDDEN TESTS
-            from autograder.exercises import run_hidden_check
-            run_hidden_check("test_lazy_weights", globals())
-            ### END HIDDEN TESTS
         """),
 
         # 3 -----------------------------------------------------------------------------------
@@ -124,13 +125,9 @@ def build():
             ax2.imshow(XXX1.reshape(49, 49), cmap="gray"); ax2.set_title("channel 1: edge filter")
             plt.show()
         """),
-        graded_tests("test_set_filters", 3, """
+        graded("test_set_filters", """
             assert tuple(np.shape(XXX0))[-2:] == (49, 49) and tuple(np.shape(XXX1))[-2:] == (49, 49), \\
                 "XXX0, XXX1은 49x49여야 합니다."
-            ### BEGIN HIDDEN TESTS
-            from autograder.exercises import run_hidden_check
-            run_hidden_check("test_set_filters", globals())
-            ### END HIDDEN TESTS
         """),
 
         # 4 -----------------------------------------------------------------------------------
@@ -166,13 +163,9 @@ def build():
             fig.tight_layout()
             plt.show()
         """),
-        graded_tests("test_stacked_filters", 2, """
+        graded("test_stacked_filters", """
             assert set(twice) == {"mean->mean", "mean->edge", "edge->mean", "edge->edge"}, "twice의 키를 확인하세요."
             assert all(tuple(np.shape(v))[-2:] == (48, 48) for v in twice.values()), "각 결과는 48x48이어야 합니다."
-            ### BEGIN HIDDEN TESTS
-            from autograder.exercises import run_hidden_check
-            run_hidden_check("test_stacked_filters", globals())
-            ### END HIDDEN TESTS
         """),
         markdown("step4-question", """
             **문제 4-2.** 위 그림의 맨 아래 줄을 보고, 각 조합의 결과에 **원래 이미지의 경계가 남아 있는지**
@@ -191,13 +184,9 @@ def build():
             keeps_edge = {"mean->mean": False, "mean->edge": True, "edge->mean": True, "edge->edge": True}
             ### END SOLUTION
         """),
-        graded_tests("test_keeps_edge", 1, """
+        graded("test_keeps_edge", """
             assert set(keeps_edge) == {"mean->mean", "mean->edge", "edge->mean", "edge->edge"}, "네 조합 모두 답하세요."
             assert all(v is not None for v in keeps_edge.values()), "None 대신 True 또는 False로 답하세요."
-            ### BEGIN HIDDEN TESTS
-            from autograder.exercises import run_hidden_check
-            run_hidden_check("test_keeps_edge", globals())
-            ### END HIDDEN TESTS
         """),
 
         # 5 -----------------------------------------------------------------------------------
@@ -227,12 +216,8 @@ def build():
             shape_same = tuple(tf.keras.layers.Conv2D(1, (2, 2), padding="same")(XXX).shape)
             ### END SOLUTION
         """),
-        graded_tests("test_stride_padding", 2, """
+        graded("test_stride_padding", """
             assert conv_output_size(50, 2) == 49, "stride 1, valid이면 50 -> 49입니다."
-            ### BEGIN HIDDEN TESTS
-            from autograder.exercises import run_hidden_check
-            run_hidden_check("test_stride_padding", globals())
-            ### END HIDDEN TESTS
         """),
 
         # 6 -----------------------------------------------------------------------------------
@@ -277,13 +262,9 @@ def build():
             ax[2].imshow(avg_pool_2x2(np.asarray(XXX).reshape(50, 50)), cmap="gray"); ax[2].set_title("average pooling 25x25")
             plt.show()
         """),
-        graded_tests("test_pooling", 2, """
+        graded("test_pooling", """
             _toy = np.arange(16.0).reshape(4, 4)
             assert np.shape(max_pool_2x2(_toy)) == (2, 2), "4x4를 2x2 pooling하면 2x2입니다."
-            ### BEGIN HIDDEN TESTS
-            from autograder.exercises import run_hidden_check
-            run_hidden_check("test_pooling", globals())
-            ### END HIDDEN TESTS
         """),
 
         # 7 -----------------------------------------------------------------------------------
@@ -310,12 +291,8 @@ def build():
             n_conv_params_keras = _conv6.count_params()
             ### END SOLUTION
         """),
-        graded_tests("test_parameter_sharing", 2, """
+        graded("test_parameter_sharing", """
             assert n_conv_weights < n_dense_weights, "Conv2D가 훨씬 적은 가중치를 씁니다."
-            ### BEGIN HIDDEN TESTS
-            from autograder.exercises import run_hidden_check
-            run_hidden_check("test_parameter_sharing", globals())
-            ### END HIDDEN TESTS
         """),
 
         # 8 -----------------------------------------------------------------------------------
@@ -345,12 +322,8 @@ def build():
         readonly_code("step8-show", """
             unit.summary()
         """),
-        graded_tests("test_basic_unit", 2, """
+        graded("test_basic_unit", """
             assert len(unit.layers) == 3, "Conv2D, Activation, MaxPooling2D 세 층이어야 합니다."
-            ### BEGIN HIDDEN TESTS
-            from autograder.exercises import run_hidden_check
-            run_hidden_check("test_basic_unit", globals())
-            ### END HIDDEN TESTS
         """),
         markdown("outro", """
             ## 정리

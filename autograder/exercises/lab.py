@@ -1,7 +1,7 @@
 """The lab's graded cells as exercises: what each reads from the kernel and how it is judged.
 
 Expected values are never taken from the student's kernel: they are recomputed from the
-student's own inputs (``lab.reference``) or follow Keras' rules, which the test suite checks
+student's own inputs (``lab_reference``) or follow Keras' rules, which the test suite checks
 against real Keras layers.
 """
 
@@ -13,8 +13,11 @@ from typing import Any
 import numpy as np
 
 from autograder.answers.codec import Unreadable
-from autograder.exercises.base import MISSING, Exercise, judge_by_assertions, require
-from autograder.lab import checks, reference
+from autograder.contract import LAB
+from autograder.exercises import lab_checks as checks
+from autograder.exercises import lab_reference as reference
+from autograder.exercises.base import MISSING, Exercise, judge_by_checks, require
+from autograder.exercises.messages import check
 
 OUTPUT_SIZE_PROBES = [(n, k, stride, padding) for n in (5, 6, 7, 50) for k in (2, 3)
                       for stride in (1, 2, 3) for padding in ("valid", "same")]
@@ -106,20 +109,20 @@ def _check_lazy_weights(d):
 
 def _check_set_filters(d):
     xxx, xxx0, xxx1, weights = require(d, "XXX", "XXX0", "XXX1", "conv")
-    assert isinstance(weights, list) and len(weights) == 2, "conv에는 kernel과 bias, 두 가중치가 있어야 합니다."
+    check(isinstance(weights, list) and len(weights) == 2, "two_weights")
     checks.check_filter_weights(*weights)
     checks.check_filtered_channels(xxx, xxx0, xxx1)
 
 
 def _check_stacked_filters(d):
     xxx, twice = require(d, "XXX", "twice")
-    assert isinstance(twice, dict), "twice는 딕셔너리여야 합니다."
+    check(isinstance(twice, dict), "not_a_dict", name="twice")
     checks.check_stacked_filters(xxx, twice)
 
 
 def _check_keeps_edge(d):
     twice, keeps_edge = require(d, "twice", "keeps_edge")
-    assert isinstance(twice, dict) and isinstance(keeps_edge, dict), "twice와 keeps_edge는 딕셔너리여야 합니다."
+    check(isinstance(twice, dict) and isinstance(keeps_edge, dict), "not_dicts", first="twice", second="keeps_edge")
     checks.check_keeps_edge(twice, keeps_edge)
 
 
@@ -155,7 +158,7 @@ def _check_parameter_sharing(d):
 
 def _check_basic_unit(d):
     layers, answer_shapes = require(d, "unit", "unit_output_shapes")
-    assert isinstance(layers, list), "unit은 tf.keras.Sequential 모델이어야 합니다."
+    check(isinstance(layers, list), "unit_not_model")
     kinds = [layer.get("class") for layer in layers]
     measured, shape = [], (1, 50, 50, 1)
     try:
@@ -163,27 +166,35 @@ def _check_basic_unit(d):
             shape = reference.layer_output_shape(layer["class"], layer["config"], shape)
             measured.append(shape)
     except (KeyError, ValueError, TypeError):
-        raise AssertionError(f"unit의 층 구성을 해석할 수 없습니다: {kinds}") from None
+        raise checks.CheckFailed("unit_unreadable", kinds=kinds) from None
     checks.check_basic_unit(kinds, answer_shapes, measured)
 
 
-EXERCISES = [
-    Exercise("test_step_image", ("XXX",), lambda ns: _names(ns, "XXX"), judge_by_assertions(_check_step_image)),
-    Exercise("test_lazy_weights", ("n_weights_before", "n_weights_after", "kernel_shape", "bias_shape", "conv"),
-             extract_lazy_weights, judge_by_assertions(_check_lazy_weights)),
-    Exercise("test_set_filters", ("XXX", "XXX0", "XXX1", "conv"), extract_set_filters,
-             judge_by_assertions(_check_set_filters)),
-    Exercise("test_stacked_filters", ("XXX", "twice"), lambda ns: _names(ns, "XXX", "twice"),
-             judge_by_assertions(_check_stacked_filters)),
-    Exercise("test_keeps_edge", ("twice", "keeps_edge"), lambda ns: _names(ns, "twice", "keeps_edge"),
-             judge_by_assertions(_check_keeps_edge)),
-    Exercise("test_stride_padding", ("conv_output_size", "shape_stride2", "shape_same"), extract_stride_padding,
-             judge_by_assertions(_check_stride_padding)),
-    Exercise("test_pooling", ("max_pool_2x2", "avg_pool_2x2", "pooled_max_keras", "pooled_avg_keras", "XXX"),
-             extract_pooling, judge_by_assertions(_check_pooling)),
-    Exercise("test_parameter_sharing", ("n_dense_weights", "n_conv_weights", "n_conv_params_keras"),
-             lambda ns: _names(ns, "n_dense_weights", "n_conv_weights", "n_conv_params_keras"),
-             judge_by_assertions(_check_parameter_sharing)),
-    Exercise("test_basic_unit", ("unit", "unit_output_shapes"), extract_basic_unit,
-             judge_by_assertions(_check_basic_unit)),
-]
+_EXTRACT = {
+    "test_lazy_weights": extract_lazy_weights,
+    "test_set_filters": extract_set_filters,
+    "test_stride_padding": extract_stride_padding,
+    "test_pooling": extract_pooling,
+    "test_basic_unit": extract_basic_unit,
+}
+_CHECK = {
+    "test_step_image": _check_step_image,
+    "test_lazy_weights": _check_lazy_weights,
+    "test_set_filters": _check_set_filters,
+    "test_stacked_filters": _check_stacked_filters,
+    "test_keeps_edge": _check_keeps_edge,
+    "test_stride_padding": _check_stride_padding,
+    "test_pooling": _check_pooling,
+    "test_parameter_sharing": _check_parameter_sharing,
+    "test_basic_unit": _check_basic_unit,
+}
+
+
+def _extract_names(cell):
+    return lambda namespace: _names(namespace, *cell.answer_names)
+
+
+# Cells whose answers are plain values are read by name; the others call the student's code or
+# describe a Keras object while it is still in the kernel.
+EXERCISES = [Exercise(cell, _EXTRACT.get(cell.grade_id) or _extract_names(cell), judge_by_checks(_CHECK[cell.grade_id]))
+             for cell in LAB.graded_cells]

@@ -1,6 +1,3 @@
-"""The week-12 lab: the lecture's steps as checkable exercises.
-
-`checks` holds the value checks that the lab notebook's test cells call. They take plain data
-(arrays, numbers, shape tuples) so that the same functions can grade answers extracted from a
-notebook as well as answers inside a student's own kernel.
-"""
+"""Old import path of the lab's checks (``autograder.lab.checks``, ``autograder.lab.reference``),
+kept for notebooks released before ``autograder.notebook``: both re-export what moved to
+``autograder.exercises``."""

@@ -1,7 +1,13 @@
-"""nbgrader preprocessors of this course, one grading step per file (configured in nbgrader_config.py)."""
+"""The nbgrader preprocessors of this course, by the names ``nbgrader_config.py`` uses.
 
-from autograder.preprocessors.exercise_overview import ExerciseOverview
-from autograder.preprocessors.finish_grading import FinishGrading
-from autograder.preprocessors.sandboxed_execute import SandboxedExecute
+Each is one grading step in a file of its own: ``SandboxedExecute`` and ``FinishGrading`` in
+``autograder.grading``, ``ExerciseOverview`` in ``autograder.feedback``. A course's configuration
+names them here (``"autograder.preprocessors.SandboxedExecute"``), so they may move inside the
+package without touching any course's ``nbgrader_config.py``.
+"""
+
+from autograder.feedback.overview import ExerciseOverview
+from autograder.grading.finish_grading import FinishGrading
+from autograder.grading.sandboxed_execute import SandboxedExecute
 
 __all__ = ["ExerciseOverview", "FinishGrading", "SandboxedExecute"]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from autograder.sandbox.bwrap import (SANDBOX_JOB_DIR, bwrap_command, find_bwrap, sandbox_environment,
                                       sandbox_uid)
-from autograder.sandbox.capture import BoundedBuffer, drain
+from autograder.sandbox.output import BoundedBuffer, drain
 from autograder.sandbox.limits import GIB, KIB, MIB, SandboxLimits
 from autograder.sandbox.slots import kill_processes_of, slot_lock
 

@@ -2,16 +2,18 @@
 
 Drawn with :class:`matplotlib.figure.Figure` and the Agg canvas directly (not ``pyplot``), so
 nothing is added to a notebook's open figures and no display backend is needed. Korean labels
-use the course's NanumGothic font file (``autograder.plotting.korean_font_path``) through a
-local ``FontProperties``, so matplotlib's global settings are left alone; without that font the
+use the course's NanumGothic font file (:func:`korean_font_path`) through a local
+``FontProperties``, so matplotlib's global settings are left alone; without that font the
 in-figure labels fall back to English (the HTML caption is always in the feedback language).
+Drawing is the only part of scoring that touches files (the font); scoring itself does not.
 """
 
 from __future__ import annotations
 
-import hashlib
+import base64
+import importlib.util
 import io
-import os
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -21,12 +23,24 @@ from .images import hidden_battery, profile_indices
 from .messages import message
 
 
+KOREAN_FONT_FAMILY = "NanumGothic"
+
+
+@cache
+def korean_font_path() -> Path | None:
+    """The NanumGothic font file of the ``koreanize-matplotlib`` wheel, found without importing it
+    (its import hook uses deprecated ``distutils`` and warns); None if it is not installed."""
+    spec = importlib.util.find_spec("koreanize_matplotlib")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    candidate = Path(next(iter(spec.submodule_search_locations))) / "fonts" / "NanumGothic.ttf"
+    return candidate if candidate.is_file() else None
+
+
 def _korean_font():
     """``FontProperties`` for Hangul, or None if the course's Korean font is not installed."""
     try:
         from matplotlib.font_manager import FontProperties
-
-        from autograder.plotting import korean_font_path
 
         path = korean_font_path()
         return FontProperties(fname=str(path)) if path is not None else None
@@ -39,38 +53,20 @@ def _profile_points(flat_indices: np.ndarray, width: int):
     return cols, rows
 
 
-# A folder where drawn figures are kept by content (set by the grading processes), so that
-# re-scoring a class after a rubric change does not draw the same pictures again: a figure
-# depends only on the kernel, the task and the language, never on the rubric.
-FIGURE_CACHE_ENV = "WEEK12_FIGURE_CACHE"
-FIGURE_VERSION = b"response-figure-1"  # change when the drawing changes
+def render_png(figure) -> bytes:
+    """PNG bytes of a :class:`matplotlib.figure.Figure`, drawn on the Agg canvas (no pyplot)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    if not isinstance(figure.canvas, FigureCanvasAgg):
+        FigureCanvasAgg(figure)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return buffer.getvalue()
 
 
-def response_figure_png(kernel: np.ndarray, task: str = "horizontal_edge", language: str = "en",
-                        dpi: int = 80, image: np.ndarray | None = None,
-                        edge_mask: np.ndarray | None = None) -> bytes:
-    """The picture of :func:`draw_response_figure`, taken from the figure cache
-    (``$WEEK12_FIGURE_CACHE``) when the same one was drawn before."""
-    folder = os.environ.get(FIGURE_CACHE_ENV)
-    if not folder or image is not None or edge_mask is not None:
-        return draw_response_figure(kernel, task, language, dpi, image, edge_mask)
-    key = hashlib.sha256(b"\0".join([
-        FIGURE_VERSION, np.ascontiguousarray(kernel, dtype=np.float64).tobytes(),
-        str(task).encode(), str(language).encode(), str(int(dpi)).encode()])).hexdigest()
-    path = Path(folder) / f"{key}.png"
-    try:
-        return path.read_bytes()
-    except OSError:
-        pass
-    png = draw_response_figure(kernel, task, language, dpi)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_bytes(png)
-        os.replace(temporary, path)
-    except OSError:
-        pass  # a cache that cannot be written only costs time
-    return png
+def png_data_uri(png: bytes) -> str:
+    """A ``data:`` URI for PNG bytes, so that a page with pictures stays one self-contained file."""
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
 def draw_response_figure(kernel: np.ndarray, task: str = "horizontal_edge", language: str = "en",
@@ -118,7 +114,7 @@ def draw_response_figure(kernel: np.ndarray, task: str = "horizontal_edge", lang
         return message(message_id, language)
 
     figure = Figure(figsize=(7.6, 3.6), dpi=dpi)
-    FigureCanvasAgg(figure)
+    FigureCanvasAgg(figure)  # before the layout, which measures text with this canvas's renderer
     left, right = figure.subplots(1, 2)
     left.imshow(image, cmap="gray")
     left.set_title(label(image_title), **text)
@@ -138,6 +134,4 @@ def draw_response_figure(kernel: np.ndarray, task: str = "horizontal_edge", lang
         axis.set_xticks([])
         axis.set_yticks([])
     figure.tight_layout()
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
-    return buffer.getvalue()
+    return render_png(figure)

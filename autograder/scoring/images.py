@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
+import numpy.random  # noqa: F401 - numpy loads it lazily; loaded here, scoring itself opens no file
 
 LECTURE_SIZE = 50
 LECTURE_CONTRAST = 10.0

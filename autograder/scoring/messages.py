@@ -1,7 +1,8 @@
 """Every sentence a student reads about their filter, in Korean and English.
 
 ``MESSAGES`` maps a message id to ``{'ko': ..., 'en': ...}`` templates with ``str.format``
-placeholders; :func:`message` fills one in. Orientation and profile words are looked up per
+placeholders, filled in by the course's one mechanism (``autograder.i18n.Catalogue``) through
+:func:`message`. Orientation and profile words are looked up per
 language too (``ORIENTATION_WORDS``, ``PROFILE_WORDS``), so a template such as
 ``wrong_orientation`` reads naturally for every task. Ids starting with ``problem_`` match the
 problem codes of :func:`~autograder.scoring.kernel_input.coerce_kernel`.
@@ -9,8 +10,9 @@ problem codes of :func:`~autograder.scoring.kernel_input.coerce_kernel`.
 
 from __future__ import annotations
 
-LANGUAGES = ("ko", "en")
-FALLBACK_LANGUAGE = "ko"
+from autograder.i18n import LANGUAGES, Catalogue, resolve_language
+
+__all__ = ["LANGUAGES", "MESSAGES", "KERNEL_MESSAGES", "message", "resolve_language", "format_percent"]
 
 SHAPE_HINT = {
     "ko": "[[a, b], [c, d]] 같은 2x2 필터가 필요합니다 ((2, 2), (2, 2, 1), Keras의 (2, 2, 1, 1) 모양을 받습니다)",
@@ -237,14 +239,9 @@ MESSAGES: dict[str, dict[str, str]] = {
 }
 
 
-class _KeepMissing(dict):
-    def __missing__(self, key):
-        return "{" + key + "}"
-
-
-def resolve_language(language) -> str:
-    """``language`` if supported ('ko' or 'en'), else the fallback (Korean)."""
-    return language if language in LANGUAGES else FALLBACK_LANGUAGE
+KERNEL_MESSAGES = Catalogue(MESSAGES, words={"target": ORIENTATION_WORDS, "found": ORIENTATION_WORDS,
+                                            "distractor": ORIENTATION_WORDS, "profiles": PROFILE_WORDS},
+                            constants={"shape_hint": SHAPE_HINT})
 
 
 def message(message_id: str, language: str, **fields) -> str:
@@ -260,21 +257,7 @@ def message(message_id: str, language: str, **fields) -> str:
     >>> message('wrong_orientation', 'en', found='vertical', target='horizontal')
     'This filter responds to vertical edges; the edge in this image is horizontal.'
     """
-    language = resolve_language(language)
-    template = MESSAGES.get(message_id, {}).get(language, message_id)
-    values = _KeepMissing(shape_hint=SHAPE_HINT[language])
-    for key in ("target", "found", "distractor"):
-        if key in fields and fields[key] in ORIENTATION_WORDS:
-            for lang in LANGUAGES:
-                values[f"{key}_{lang}"] = ORIENTATION_WORDS[fields[key]][lang]
-    if fields.get("profiles") in PROFILE_WORDS:
-        for lang in LANGUAGES:
-            values[f"profiles_{lang}"] = PROFILE_WORDS[fields["profiles"]][lang]
-    values.update({k: v for k, v in fields.items() if k not in values})
-    try:
-        return template.format_map(values)
-    except (ValueError, TypeError, IndexError, KeyError, AttributeError):
-        return template
+    return KERNEL_MESSAGES.message(message_id, language, **fields)
 
 
 def format_percent(fraction: float) -> str:

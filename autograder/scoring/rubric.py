@@ -42,8 +42,7 @@ from .correlate import window_stack
 from .images import TASK_ORIENTATION, hidden_battery
 from .kernel_input import coerce_kernel
 from .kernel_kinds import _TASK_NAMES, base_kind
-from .language import resolve_feedback_language
-from .messages import LINE_WORDS, format_percent, message
+from .messages import LINE_WORDS, format_percent, message, resolve_language
 from .metrics import (along_profiles, edge_snr, flat_response_ratio, localisation_on_profiles,
                       mean_preservation, noise_gain, orientation_selectivity,
                       relative_noise_gain)
@@ -255,7 +254,7 @@ def _score(kernel_like, task_name: str, language: str, weights=None) -> KernelVe
 
 
 def score_kernel(kernel_like, task: str = DEFAULT_TASK,
-                 language: str | None = None, weights=None) -> KernelVerdict:
+                 language: str = "ko", weights=None) -> KernelVerdict:
     """Score a student's 2x2 filter on a week-12 task. Never raises.
 
     Parameters
@@ -266,9 +265,9 @@ def score_kernel(kernel_like, task: str = DEFAULT_TASK,
         :func:`~.kernel_input.coerce_kernel`).
     task : str
         One of :data:`TASKS`; default the homework, ``'horizontal_edge'``.
-    language : {'ko', 'en'}, optional
-        Feedback language; None means the course setting
-        (:func:`autograder.settings.feedback_language`).
+    language : {'ko', 'en'}
+        Feedback language (anything else means Korean, the course's language). The course's
+        setting (``c.KernelFeedback.language``) is read by the grader, which passes it here.
     weights : mapping, optional
         Criterion weights replacing the task's defaults (e.g. ``{'localisation': 0.6,
         'flatness': 0.2, 'selectivity': 0.2}``), scaled to sum to 1; see
@@ -289,10 +288,7 @@ def score_kernel(kernel_like, task: str = DEFAULT_TASK,
     >>> score_kernel(np.ones((3, 3)), language='en').problem
     'wrong_shape'
     """
-    try:
-        language = resolve_feedback_language(language)
-    except Exception:  # noqa: BLE001
-        language = "ko"
+    language = resolve_language(language)
     try:
         return _score(kernel_like, task, language, weights)
     except Exception as error:  # noqa: BLE001 - a bug here must not cost a student the cell
@@ -301,7 +297,7 @@ def score_kernel(kernel_like, task: str = DEFAULT_TASK,
 
 
 def rejected_verdict(problem: str, detail: dict | None = None, task: str = DEFAULT_TASK,
-                     language: str | None = None) -> KernelVerdict:
+                     language: str = "ko") -> KernelVerdict:
     """The zero verdict for an answer that could not be read, rebuilt from its problem code.
 
     Used when the reading happened elsewhere (in the student's kernel) and only the code and
@@ -310,10 +306,7 @@ def rejected_verdict(problem: str, detail: dict | None = None, task: str = DEFAU
     """
     from .kernel_input import PROBLEM_CODES
 
-    try:
-        language = resolve_feedback_language(language)
-    except Exception:  # noqa: BLE001
-        language = "ko"
+    language = resolve_language(language)
     problem = problem if problem in PROBLEM_CODES else "unreadable"
     safe = {str(k)[:40]: (v if isinstance(v, (int, float)) else str(v)[:80])
             for k, v in (detail or {}).items()} if isinstance(detail, dict) else {}

@@ -8,7 +8,6 @@ map. The figure is drawn only when asked for (``figure_png()``), so scoring itse
 
 from __future__ import annotations
 
-import base64
 import html
 import math
 from dataclasses import dataclass, field
@@ -133,17 +132,25 @@ class KernelVerdict:
         """PNG of the filter's response on a representative hidden image (None if no kernel)."""
         if self.kernel is None:
             return None
-        from .figure import response_figure_png  # matplotlib only when a picture is wanted
+        from .figure import draw_response_figure  # matplotlib only when a picture is wanted
 
-        return response_figure_png(self.kernel, self.task, self.language)
+        return draw_response_figure(self.kernel, self.task, self.language)
 
     def _repr_html_(self) -> str:
+        return self.to_html()
+
+    def to_html(self, figure_png: bytes | None = None) -> str:
+        """The verdict as HTML: heading, messages, the criteria table and the response figure.
+
+        ``figure_png`` is that figure when the caller has it already (the grader keeps drawn
+        figures by content, so a class is not drawn twice); otherwise it is drawn here.
+        """
         try:
-            return self._html()
+            return self._html(figure_png)
         except Exception:  # noqa: BLE001 - a notebook display must never fail
             return "<pre>" + html.escape(self.to_text()) + "</pre>"
 
-    def _html(self) -> str:
+    def _html(self, png: bytes | None) -> str:
         lang, esc = self.language, html.escape
         title, kernel_line, score_line = (esc(x) for x in self._heading_lines())
         parts = [f'<div class="week12-kernel-verdict"><h4>{title}</h4>',
@@ -159,18 +166,18 @@ class KernelVerdict:
                 f"<td>{esc(format_percent(c.fraction))}</td><td>{esc(c.message)}</td></tr>"
                 for c in self.criteria)
             parts.append(f"<table><tr>{head}</tr>{rows}</table>")
-        png = None
-        try:
-            png = self.figure_png()
-        except Exception:  # noqa: BLE001 - the table is still worth showing
-            png = None
+        if png is None:
+            try:
+                png = self.figure_png()
+            except Exception:  # noqa: BLE001 - the table is still worth showing
+                png = None
         if png:
+            from .figure import png_data_uri
             from .images import TASK_ORIENTATION
 
-            encoded = base64.b64encode(png).decode("ascii")
             caption = esc(message("figure_caption", lang,
                                   profiles=TASK_ORIENTATION.get(self.task, "horizontal")))
-            parts.append(f'<figure><img src="data:image/png;base64,{encoded}" alt="{caption}">'
+            parts.append(f'<figure><img src="{png_data_uri(png)}" alt="{caption}">'
                          f"<figcaption>{caption}</figcaption></figure>")
         parts.append("</div>")
         return "".join(parts)

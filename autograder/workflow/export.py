@@ -6,11 +6,11 @@ from pathlib import Path
 
 from autograder.course import Course
 
-DEFAULT_EXPORT = Path("exports") / "grades.csv"
+DEFAULT_EXPORT_NAME = "grades.csv"
 
 
 def export_grades(course: Course, to: Path | None = None) -> Path:
-    target = Path(to) if to else course.root / DEFAULT_EXPORT
+    target = Path(to) if to else course.exports_dir / DEFAULT_EXPORT_NAME
     target.parent.mkdir(parents=True, exist_ok=True)
     course.nbgrader("export", "--to", str(target))
     return target

@@ -16,7 +16,7 @@ from autograder.course import Course
 from autograder.workflow.autograde import AutogradeResult, autograde_assignments
 from autograder.workflow.collect import collect
 from autograder.workflow.export import export_grades
-from autograder.workflow.feedback import generate_feedback
+from autograder.workflow.generate_feedback import generate_feedback
 from autograder.workflow.release_feedback import release_feedback
 from autograder.workflow.summary import late_submissions, summary_tables
 
@@ -54,6 +54,15 @@ def grade_class(course: Course, assignments: list[str] | None = None, *, workers
     return outcome
 
 
+def describe_gradebook(url: str, shown=str) -> str:
+    """The gradebook as a person reads it: an SQLite file's path, else the URL without its password."""
+    if url.startswith("sqlite:///"):
+        return shown(Path(url[len("sqlite:///"):]))
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
 def print_locations(course: Course, outcome: ClassGrading, console: Console) -> None:
     def shown(path: Path) -> str:
         try:
@@ -61,15 +70,15 @@ def print_locations(course: Course, outcome: ClassGrading, console: Console) -> 
         except ValueError:
             return str(path)
 
-    console.print(f"feedback pages:  {shown(course.root / 'feedback')}/<student>/<assignment>/*.html "
+    console.print(f"feedback pages:  {shown(course.folder('feedback'))}/<student>/<assignment>/*.html "
                   f"({len(outcome.feedback)} pages)")
     for released in outcome.released:
         if released.to_exchange:
             console.print(f"  released:      {len(released.to_exchange)} {released.assignment} pages to the exchange "
-                          f"({shown(course.root / 'exchange')}; students run nbgrader fetch_feedback)")
+                          f"({shown(course.exchange_root)}; students run nbgrader fetch_feedback)")
         if released.lms_archive:
             console.print(f"  for the LMS:   {shown(released.lms_archive)} ({len(released.in_lms_archive)} pages, "
                           "<student>/<notebook>.html)")
     console.print(f"grades (CSV):    {shown(outcome.grades_csv)}")
-    console.print(f"gradebook:       {shown(course.root / 'gradebook.db')}")
+    console.print(f"gradebook:       {describe_gradebook(course.db_url(), shown)}")
     console.print(f"class report:    {shown(outcome.report)}")

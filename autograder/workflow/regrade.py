@@ -1,8 +1,8 @@
 """``week12 regrade``: re-score a whole class from its stored answers, executing nothing.
 
 After a rubric or threshold change in ``nbgrader_config.py`` (``c.KernelRubric...``), every
-stored answer (``autograder.workflow.answer_store``) is judged again with the same judgement
-functions trusted grading uses (``autograder.trusted.judge``). Each graded cell of the
+stored answer (``autograder.answers.store``) is judged again with the same judgement functions
+trusted grading uses (``autograder.grading.judge``). Each graded cell of the
 autograded notebook gets the new outputs, built exactly as ``SandboxedExecute`` builds them, and
 its score is read from those outputs with nbgrader's own rule (``utils.determine_grade``), then
 saved as ``SaveAutoGrades`` saves it. So a re-grade gives the grades a full autograde would,
@@ -11,10 +11,8 @@ without starting a kernel. This process is the only writer of the gradebook whil
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
-import os
 import time
 from dataclasses import dataclass, field
 
@@ -22,14 +20,15 @@ import nbformat
 from nbformat.v4 import nbjson
 from nbformat.v4.rwbase import rejoin_lines
 from nbgrader import utils
-from nbgrader.api import (Assignment, BaseCell, Grade, Gradebook, Notebook, SubmittedAssignment,
-                          SubmittedNotebook)
+from nbgrader.api import Assignment, BaseCell, Grade, Notebook, SubmittedAssignment, SubmittedNotebook
 
+from autograder.answers import store as answer_store
 from autograder.course import Course
-from autograder.scoring.figure import FIGURE_CACHE_ENV
-from autograder.settings import use_course
-from autograder.trusted.graded_outputs import graded_outputs
-from autograder.workflow import answer_store
+from autograder.exercises.base import JudgeSettings
+from autograder.grading.figure_cache import FigureCache
+from autograder.grading.graded_outputs import graded_outputs, no_judgement, record_judgement
+from autograder.grading.judge import judge_all
+from autograder.grading.judge_client import judge_settings
 
 log = logging.getLogger(__name__)
 
@@ -44,49 +43,38 @@ class RegradeResult:
 
 
 def regrade(course: Course, assignment: str) -> RegradeResult:
-    from autograder.trusted.judge import judge_all
-
     started = time.perf_counter()
     result = RegradeResult(assignment)
     scores: dict[tuple[str, str, str], float | None] = {}
-    with use_course(course.root), _figure_cache(answer_store.figure_cache_dir(course.root)):
-        for stored in answer_store.load(course.root, assignment):
-            path = course.root / "autograded" / stored.student / assignment / f"{stored.notebook}.ipynb"
-            if not path.is_file():
-                result.missing.append((stored.student, stored.notebook, "no autograded notebook"))
+    configured = judge_settings(course.config)
+    settings = JudgeSettings(configured.language, configured.edge_weights,
+                             FigureCache(answer_store.figure_cache_dir(course.root)).png)
+    for stored in answer_store.load(course.root, assignment):
+        path = course.folder("autograded", stored.student, assignment) / f"{stored.notebook}.ipynb"
+        if not path.is_file():
+            result.missing.append((stored.student, stored.notebook, "no autograded notebook"))
+            continue
+        judgements = judge_all(stored.answers, settings)
+        # Read as nbformat.read does, less the schema validation nbgrader did when it wrote it.
+        nb = rejoin_lines(nbformat.from_dict(json.loads(path.read_text(encoding="utf-8"))))
+        changed = False
+        for cell in nb.cells:
+            if cell.cell_type != "code" or not utils.is_grade(cell):
                 continue
-            judgements = judge_all(stored.answers)
-            # Read as nbformat.read does, less the schema validation nbgrader did when it wrote it.
-            nb = rejoin_lines(nbformat.from_dict(json.loads(path.read_text(encoding="utf-8"))))
-            changed = False
-            for cell in nb.cells:
-                if cell.cell_type != "code" or not utils.is_grade(cell):
-                    continue
-                grade_id = cell.metadata.nbgrader.grade_id
-                outputs = graded_outputs(judgements.get(grade_id), cell.metadata.nbgrader.get("points", 0),
-                                         stored.run_note)
-                changed = changed or outputs != cell.outputs
-                cell.outputs = outputs
-                scores[(stored.student, stored.notebook, grade_id)] = utils.determine_grade(cell, log)[0]
-            if changed:
-                _write_over_readonly(path, nb)
-            result.notebooks += 1
+            grade_id = cell.metadata.nbgrader.grade_id
+            judgement = judgements.get(grade_id) or no_judgement(grade_id, settings.language)
+            outputs = graded_outputs(judgement, cell.metadata.nbgrader.get("points", 0), stored.run_note,
+                                     settings.language)
+            changed = changed or outputs != cell.outputs
+            cell.outputs = outputs
+            record_judgement(cell, judgement)
+            scores[(stored.student, stored.notebook, grade_id)] = utils.determine_grade(cell, log)[0]
+        if changed:
+            _write_over_readonly(path, nb)
+        result.notebooks += 1
     _save_scores(course, assignment, scores, result)
     result.seconds = time.perf_counter() - started
     return result
-
-
-@contextlib.contextmanager
-def _figure_cache(folder):
-    previous = os.environ.get(FIGURE_CACHE_ENV)
-    os.environ[FIGURE_CACHE_ENV] = str(folder)
-    try:
-        yield
-    finally:
-        if previous is None:
-            os.environ.pop(FIGURE_CACHE_ENV, None)
-        else:
-            os.environ[FIGURE_CACHE_ENV] = previous
 
 
 def _write_over_readonly(path, nb) -> None:
@@ -101,7 +89,7 @@ def _write_over_readonly(path, nb) -> None:
 
 def _save_scores(course: Course, assignment: str, scores: dict, result: RegradeResult) -> None:
     """Write the new auto scores: one query for the assignment's grades, one commit."""
-    with Gradebook(course.db_url()) as gradebook:
+    with course.gradebook() as gradebook:
         rows = (gradebook.db.query(Grade, BaseCell.name, Notebook.name, SubmittedAssignment.student_id)
                 .join(BaseCell, Grade.cell_id == BaseCell.id)
                 .join(SubmittedNotebook, Grade.notebook_id == SubmittedNotebook.id)

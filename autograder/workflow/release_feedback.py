@@ -7,8 +7,7 @@ How a student gets feedback depends on how they handed in:
   reproduce, and ``nbgrader fetch_feedback`` finds it. nbgrader needs the submission's secret
   (``submission_secret.txt``, written by ``nbgrader submit``) for that;
 - through an LMS (``zip_collect``): there is no secret and no exchange account, so the pages are
-  packed into one zip, ``exports/<assignment>-feedback.zip`` holding ``<student>/<notebook>.html``,
-  the layout LMS bulk-feedback uploads take.
+  packed into one zip, ``exports/<assignment>-feedback.zip`` holding ``<student>/<notebook>.html``.
 """
 
 from __future__ import annotations
@@ -19,7 +18,6 @@ from pathlib import Path
 
 from autograder.course import Course
 
-EXCHANGE_DIR = "exchange"  # c.Exchange.root in nbgrader_config.py
 SECRET_FILE = "submission_secret.txt"
 
 
@@ -38,9 +36,11 @@ class ReleasedFeedback:
 def release_feedback(course: Course, assignment: str) -> ReleasedFeedback:
     released = ReleasedFeedback(assignment)
     by_student: dict[str, list[Path]] = {}
-    for page in sorted((course.root / "feedback").glob(f"*/{assignment}/*.html")):
-        by_student.setdefault(page.parent.parent.name, []).append(page)
-    through_exchange = {s for s in by_student if (course.root / "feedback" / s / assignment / SECRET_FILE).is_file()}
+    for student, folder in course.student_folders("feedback", assignment).items():
+        pages = sorted(folder.glob("*.html"))
+        if pages:
+            by_student[student] = pages
+    through_exchange = {s for s in by_student if (course.folder("feedback", s, assignment) / SECRET_FILE).is_file()}
     if through_exchange:
         _ensure_exchange(course)
         if through_exchange == set(by_student):
@@ -51,7 +51,7 @@ def release_feedback(course: Course, assignment: str) -> ReleasedFeedback:
         released.to_exchange = [page for s in sorted(through_exchange) for page in by_student[s]]
     through_lms = sorted(set(by_student) - through_exchange)
     if through_lms:
-        archive = course.root / "exports" / f"{assignment}-feedback.zip"
+        archive = course.exports_dir / f"{assignment}-feedback.zip"
         archive.parent.mkdir(parents=True, exist_ok=True)
         with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as packed:
             for student in through_lms:
@@ -63,8 +63,8 @@ def release_feedback(course: Course, assignment: str) -> ReleasedFeedback:
 
 
 def _ensure_exchange(course: Course) -> None:
-    exchange = course.root / EXCHANGE_DIR
+    exchange = course.exchange_root
     if not exchange.exists():
         # nbgrader refuses a missing exchange; students read it, the instructor writes it.
-        exchange.mkdir()
+        exchange.mkdir(parents=True)
         exchange.chmod(0o755)

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.api import MissingEntry
 from rich.table import Table
 
 from autograder.course import Course
+from autograder.i18n import format_delay
 from autograder.workflow.autograde import AutogradeResult
 
 
@@ -21,7 +22,7 @@ class LateSubmission:
 
 def late_submissions(course: Course, assignment: str) -> list[LateSubmission]:
     late = []
-    with Gradebook(course.db_url()) as gradebook:
+    with course.gradebook() as gradebook:
         try:
             submissions = gradebook.assignment_submissions(assignment)
         except MissingEntry:
@@ -30,12 +31,6 @@ def late_submissions(course: Course, assignment: str) -> list[LateSubmission]:
             if submission.total_seconds_late > 0:
                 late.append(LateSubmission(submission.student_id, assignment, submission.total_seconds_late))
     return sorted(late, key=lambda entry: entry.student)
-
-
-def describe_lateness(seconds: float) -> str:
-    minutes = int(round(seconds / 60))
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours} h {minutes:02d} min late" if hours else f"{minutes} min late"
 
 
 def summary_tables(results: list[AutogradeResult], late: list[LateSubmission]) -> list[Table]:
@@ -59,7 +54,7 @@ def summary_tables(results: list[AutogradeResult], late: list[LateSubmission]) -
             details.add_row(submission.student, f"{submission.assignment}/{submission.notebook}",
                             "[yellow]cut short[/yellow]", note)
     for entry in late:
-        details.add_row(entry.student, entry.assignment, "[yellow]late[/yellow]", describe_lateness(entry.seconds_late))
+        details.add_row(entry.student, entry.assignment, "[yellow]late[/yellow]", f"{format_delay(entry.seconds_late, 'en')} late")
     if details.row_count:
         tables.append(details)
     return tables

@@ -59,7 +59,7 @@ keeps_edge = {name: _AlwaysEqual() for name in ["mean->mean", "mean->edge", "edg
 """}, "honest-lab-no-keeps-edge", forges_in_kernel=True),
     Case("forge-input-transformer", HOMEWORK, {ANSWER: "get_ipython().input_transformers_cleanup.append(lambda lines: ['pass\\n'])"},
          "honest-hw-blank", forges_in_kernel=True),
-    Case("forge-patched-module", HOMEWORK, {ANSWER: WRONG + "\nimport autograder.homework as _hw\n_hw.grade_edge_kernel = lambda *a, **k: 10.0\n"},
+    Case("forge-patched-module", HOMEWORK, {ANSWER: WRONG + "\nimport autograder.notebook as _hw\n_hw.grade_edge_kernel = lambda *a, **k: 10.0\n"},
          "honest-hw-wrong", forges_in_kernel=True),
     Case("forge-patched-builtins", HOMEWORK, {ANSWER: WRONG + "\nimport builtins\nbuiltins.round = lambda *a, **k: 10.0\n"},
          "honest-hw-wrong", forges_in_kernel=True),

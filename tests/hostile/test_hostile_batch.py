@@ -22,7 +22,7 @@ from tests.conftest import copy_course
 from tests.hostile.corpus import CANARY, HONEST, HOSTILE, LAB, MALFORMED, SECRETS, HOMEWORK, Case
 from tests.submissions import answered_notebook, cell_scores, submit
 
-pytestmark = pytest.mark.nbgrader
+pytestmark = [pytest.mark.nbgrader, pytest.mark.sandbox]
 
 NOTEBOOKS = {HOMEWORK: "edge_filter.ipynb", LAB: "conv_lab.ipynb"}
 FAST_LIMITS = """

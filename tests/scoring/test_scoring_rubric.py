@@ -139,20 +139,11 @@ def test_unknown_task_earns_zero_without_raising():
     assert verdict.problem == "unknown_task"
 
 
-def test_language_defaults_to_the_course_setting(monkeypatch):
-    monkeypatch.setenv("WEEK12_FEEDBACK_LANGUAGE", "en")
-    assert score_kernel(INTENDED).language == "en"
-    monkeypatch.setenv("WEEK12_FEEDBACK_LANGUAGE", "ko")
-    assert score_kernel(INTENDED).language == "ko"
-
-
-def test_language_follows_the_course_config_file_and_its_changes(tmp_path, monkeypatch):
-    monkeypatch.delenv("WEEK12_FEEDBACK_LANGUAGE", raising=False)
+def test_language_is_a_parameter_that_defaults_to_korean(tmp_path, monkeypatch):
+    # Scoring reads no file: a course configuration in the working directory changes nothing;
+    # the grader reads c.KernelFeedback.language and passes it in.
     monkeypatch.chdir(tmp_path)
-    config = tmp_path / "nbgrader_config.py"
-    config.write_text('c = get_config()\nc.KernelFeedback.language = "en"\n')
-    assert score_kernel(INTENDED).language == "en"
-    config.write_text('c = get_config()\nc.KernelFeedback.language = "ko"\n')
-    stat = config.stat()
-    os.utime(config, ns=(stat.st_atime_ns, stat.st_mtime_ns + 2_000_000_000))
+    (tmp_path / "nbgrader_config.py").write_text('c = get_config()\nc.KernelFeedback.language = "en"\n')
     assert score_kernel(INTENDED).language == "ko"
+    assert score_kernel(INTENDED, language="en").language == "en"
+    assert score_kernel(INTENDED, language="fr").language == "ko"

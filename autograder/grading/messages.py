@@ -1,0 +1,26 @@
+"""What the grader itself says in a graded cell: no answer, no judgement, the kernel died..."""
+
+from __future__ import annotations
+
+from autograder.i18n import Catalogue
+
+GRADING_MESSAGES = Catalogue({
+    "missing_answer": {
+        "ko": "이 셀의 답을 읽지 못했습니다: 노트북이 이 셀까지 실행되지 않았거나 답을 저장하지 못했습니다 "
+              "(could not read this cell's answer: the notebook did not get this far).",
+        "en": "Could not read this cell's answer: the notebook did not get this far, or the answer could not "
+              "be saved.",
+    },
+    "no_judge": {
+        "ko": "이 채점 셀에는 신뢰할 수 있는 채점 방법이 등록되어 있지 않습니다 (no trusted judgement for this cell).",
+        "en": "No trusted judgement is registered for this graded cell.",
+    },
+    "cannot_judge": {"ko": "답을 채점할 수 없습니다: {error}", "en": "The answer could not be judged: {error}"},
+    "no_judgement": {"ko": "채점 결과가 없습니다 (no judgement).", "en": "No judgement came back."},
+    "hidden_tests_passed": {"ko": "✓ 숨은 테스트 통과 (hidden tests passed)\n", "en": "✓ hidden tests passed\n"},
+    "kernel_died": {
+        "ko": "커널이 셀 '{cell}' 실행 중에 종료되었습니다 (메모리 초과나 os._exit 등); 그 뒤의 셀은 실행되지 "
+              "않았습니다 / the kernel died in cell '{cell}'",
+        "en": "The kernel died in cell '{cell}' (out of memory, os._exit...); the cells after it did not run.",
+    },
+})

@@ -1,0 +1,22 @@
+"""What the course's notebooks import, and nothing else: keep these names stable.
+
+Released notebooks are in students' hands for weeks, so every name here stays importable as it
+is; the rest of the package may move. A notebook's set-up cell imports::
+
+    from autograder.notebook import STEP_IMAGE_SEED, lecture_step_image, use_korean_font
+
+the lab's visible tests use the checks (``check_step_image_shape``), the homework's cells
+``visible_check`` and ``grade_edge_kernel``, and the source notebooks' hidden tests
+``run_hidden_check``. Notebooks released before this module existed import the same functions
+from ``autograder.lab.checks``, ``autograder.lab.reference``, ``autograder.plotting`` and
+``autograder.homework``, which stay as re-exports of these.
+"""
+
+from autograder.exercises import run_hidden_check
+from autograder.exercises.lab_checks import check_step_image_shape
+from autograder.exercises.lab_reference import STEP_IMAGE_SEED, lecture_step_image
+from autograder.notebook.filter_check import grade_edge_kernel, visible_check
+from autograder.notebook.plotting import use_korean_font
+
+__all__ = ["STEP_IMAGE_SEED", "lecture_step_image", "use_korean_font", "check_step_image_shape",
+           "visible_check", "grade_edge_kernel", "run_hidden_check"]

@@ -69,6 +69,18 @@ setup_browser() {
     fi
 }
 
+# The tests grade as an ordinary account too (tests/accounts.py), from an environment made with a
+# Python every account may run: the system's, which needs Debian's python3-venv to make one.
+setup_account_python() {
+    [ "$(id -u)" = 0 ] || return 0
+    /usr/bin/python3 -c 'import sys, venv, ensurepip; sys.exit(sys.version_info < (3, 11))' 2>/dev/null && return 0
+    if command -v apt-get >/dev/null; then
+        echo "== installing the Debian packages python3 and python3-venv (the ordinary account's tests)"
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 python3-venv >/dev/null \
+            || echo "warning: installing python3-venv failed; the ordinary-account tests will fail." >&2
+    fi
+}
+
 case "$job" in
     main)
         setup_venv
@@ -77,6 +89,7 @@ case "$job" in
     test)
         setup_venv
         setup_browser
+        setup_account_python
         # The whole suite (no arguments, as CI runs it) must not skip what needs a sandbox: there a
         # missing sandbox is a failure. A chosen tier (-m unit...) may skip it, with the reason.
         [ $# -gt 0 ] || export WEEK12_REQUIRE_SANDBOX=${WEEK12_REQUIRE_SANDBOX:-1}

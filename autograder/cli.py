@@ -10,6 +10,9 @@ The instructor's loop is ``week12 grade`` (every step below, in order); each ste
     week12 report                       the class report (one HTML page with figures)
     week12 regrade ASSIGNMENT           re-score stored answers after a rubric change (no kernels)
     week12 sample-class                 the main job: grade the bundled sample class end to end
+    week12 doctor                       can this machine grade safely as this user, and if not, why
+
+A command that could not grade some submission exits with status 1 and names it in its summary.
 """
 
 from __future__ import annotations
@@ -59,7 +62,7 @@ def _autograde(course: Course, args) -> int:
     late = [entry for a in args.assignments for entry in late_submissions(course, a)]
     for table in summary_tables(results, late):
         console.print(table)
-    return 0
+    return 1 if any(result.failed for result in results) else 0
 
 
 def _feedback(course: Course, args) -> int:
@@ -117,13 +120,21 @@ def _grade(course: Course, args) -> int:
     console = _console()
     outcome = grade_class(course, args.assignments or None, workers=args.workers, force=args.force, console=console)
     print_locations(course, outcome, console)
-    return 0
+    return 1 if any(result.failed for result in outcome.results) else 0
 
 
 def _sample_class(course: Course, args) -> int:
     from autograder.demo import main_job
 
     return main_job.run(course, workers=args.workers)
+
+
+def _doctor(course: Course, args) -> int:
+    from autograder.workflow.doctor import examine, print_report
+
+    report = examine(course)
+    print_report(report, _console())
+    return 0 if report.ok else 1
 
 
 def _assignments(parser, required=True):
@@ -155,6 +166,7 @@ VERBS = {
     "grade": (_grade, "the whole loop: collect, autograde, feedback, release, export, report",
               [lambda p: _assignments(p, required=False), _workers, _force]),
     "sample-class": (_sample_class, "main job: grade the bundled 32-student sample class end to end", [_workers]),
+    "doctor": (_doctor, "say whether this machine can grade safely as this user, and what to change if not", []),
     "build-notebooks": (_build_notebooks, "rewrite assignments/ from autograder/authoring and refresh solutions/", []),
 }
 
@@ -173,7 +185,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     course = Course(find_course_root())
     handler, _, _ = VERBS[args.verb]
-    return handler(course, args)
+    from autograder.grading.refusal import GradingRefused
+
+    try:
+        return handler(course, args)
+    except GradingRefused as refusal:
+        print(f"error: {refusal}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

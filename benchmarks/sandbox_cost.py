@@ -7,12 +7,17 @@ so that machine drift hits both; the script prints per-round times, the median s
 notebook of each and their ratio, checks that honest submissions got the same grades, and exits
 non-zero if safety costs more than 25%.
 
-    .venv/bin/python benchmarks/sandbox_cost.py [--rounds 3] [--students 3]
+    .venv/bin/python benchmarks/sandbox_cost.py [--rounds 3] [--students 3] [--as-ordinary-account]
+
+``--as-ordinary-account`` (as root) runs it as the tests' ordinary account with the package
+installed into an environment of its own (``tests/accounts.py``), as a hub grader would.
 """
 
 from __future__ import annotations
 
 import argparse
+import getpass
+import os
 import shutil
 import statistics
 import sys
@@ -69,7 +74,21 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--students", type=int, default=3, help="submissions per assignment")
+    parser.add_argument("--as-ordinary-account", action="store_true",
+                        help="as root: run as the tests' ordinary account, in a hub-like environment")
     args = parser.parse_args()
+    if args.as_ordinary_account and os.geteuid() == 0:
+        sys.path.insert(0, str(REPO))
+        from tests.accounts import hub_environment, ordinary_account
+
+        account = ordinary_account()
+        venv = hub_environment(account)
+        done = account.run([str(venv / "bin" / "python"), str(Path(__file__).resolve()), "--rounds", str(args.rounds),
+                            "--students", str(args.students)], cwd=Path("/tmp"), env=account.environment(venv),
+                           check=False)
+        print(done.stdout, end="")
+        return done.returncode
+    print(f"grading as {getpass.getuser()} (uid {os.getuid()})")
     with tempfile.TemporaryDirectory(prefix="week12-bench-") as scratch:
         stock = make_course(Path(scratch) / "stock", IN_KERNEL_GRADING_CONFIG, args.students)
         trusted = make_course(Path(scratch) / "trusted", "", args.students)

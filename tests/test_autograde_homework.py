@@ -68,3 +68,17 @@ def test_feedback_in_the_autograded_notebook_explains_the_verdict(graded_homewor
     html = "".join(out.get("data", {}).get("text/html", "") for out in graded.outputs)
     assert "세로" in html and "가로" in html  # "responds to vertical edges; this edge is horizontal"
     assert "data:image/png;base64," in html
+
+
+def test_grades_do_not_depend_on_python_optimize(graded_homework, tmp_path):
+    import shutil
+
+    from autograder.course import Course
+
+    course = Course(tmp_path / "course")
+    shutil.copytree(graded_homework.root, course.root, symlinks=True)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PYTHONOPTIMIZE", "1")
+        course.nbgrader("autograde", ASSIGNMENT, "--force")
+    assert {student: score(course, student) for student in ANSWERS} == {
+        student: score(graded_homework, student) for student in ANSWERS}

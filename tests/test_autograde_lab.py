@@ -6,6 +6,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
+from autograder.course import Course
 from tests.submissions import answered_notebook, cell_scores, submit, submit_blank
 
 pytestmark = [pytest.mark.nbgrader, pytest.mark.sandbox]
@@ -132,3 +133,23 @@ def test_wrong_values_pass_the_visible_tests(graded_lab, answer_cell):
     errors = [(cell.id, out.get("ename")) for cell in nb.cells if cell.cell_type == "code"
               for out in cell.outputs if out.output_type == "error"]
     assert not [e for e in errors if e[0] == test_cell], errors
+
+
+@pytest.fixture(scope="module")
+def graded_lab_optimized(graded_lab, tmp_path_factory):
+    """The same submissions graded again with PYTHONOPTIMIZE=1 in the grader's environment."""
+    import shutil
+
+    course = Course(tmp_path_factory.mktemp("optimized") / "course")
+    shutil.copytree(graded_lab.root, course.root, symlinks=True)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PYTHONOPTIMIZE", "1")
+        course.nbgrader("autograde", ASSIGNMENT, "--force")
+    return course
+
+
+def test_grades_do_not_depend_on_python_optimize(graded_lab, graded_lab_optimized):
+    students = ["reference", "blank", *(f"wrong-{cell}" for cell in WRONG_VALUES)]
+    plain = {student: cell_scores(graded_lab, ASSIGNMENT, student) for student in students}
+    optimized = {student: cell_scores(graded_lab_optimized, ASSIGNMENT, student) for student in students}
+    assert optimized == plain

@@ -36,14 +36,14 @@ ALLOWED = {
     "grading": {"answers", "contract", "exercises", "i18n", "inside", "sandbox", "scoring", "settings"},
     "feedback": {"contract", "exercises", "grading"},
     "preprocessors": {"feedback", "grading"},
-    "workflow": {"answers", "contract", "course", "exercises", "grading", "i18n", "scoring", "settings"},
+    "workflow": {"answers", "contract", "course", "exercises", "grading", "i18n", "sandbox", "scoring", "settings"},
     "demo": {"contract", "course", "workflow"},
     "authoring": {"contract"},
     # Old import paths kept for notebooks released before autograder.notebook.
     "lab": {"exercises"},
     "homework": {"notebook"},
     "plotting": {"notebook", "scoring"},
-    "cli": {"authoring", "course", "demo", "workflow"},
+    "cli": {"authoring", "course", "demo", "grading", "workflow"},
 }
 
 
@@ -165,13 +165,13 @@ def test_no_module_is_over_400_lines():
     assert long == {}
 
 
-def test_no_environment_variable_hands_settings_over_except_to_the_kernel():
-    # The one process boundary that is not nbgrader's command line: the runner's kernel
-    # (see autograder/inside/capture.py). Anything else goes through traitlets.
+def test_no_environment_variable_hands_settings_over():
+    # Settings go through traitlets (nbgrader_config.py and nbgrader's command line), the judge's
+    # command line and the runner's input files; answers come back as the capture's output.
     named = {node.value for path in modules().values()
              for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
              if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.startswith("WEEK12_")}
-    assert named == {"WEEK12_ANSWERS_DIR"}
+    assert named == set()
 
 
 def _run(code: str) -> dict:

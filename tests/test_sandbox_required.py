@@ -24,7 +24,7 @@ def _answered_source_notebook():
 @pytest.fixture
 def no_sandbox_here(monkeypatch):
     # Stands in for a machine without user namespaces or bwrap; the grading itself is real.
-    monkeypatch.setattr(sandboxed_execute, "sandbox_problem", lambda: "bwrap: no permission to create namespaces")
+    monkeypatch.setattr(sandboxed_execute, "sandbox_problem", lambda *_: "bwrap: no permission to create namespaces")
 
 
 def test_grading_stops_and_says_why(no_sandbox_here):

@@ -71,6 +71,8 @@ def _encode_array(value: Any):
         return _unreadable(f"{type(value).__name__} with dtype {array.dtype}")
     if array.size > MAX_ARRAY_ELEMENTS:
         return _unreadable(f"array of {array.size} elements")
+    if array.ndim > MAX_DEPTH:
+        return _unreadable(f"array of {array.ndim} dimensions")
     data = [_encode_float(float(v)) for v in array.astype(np.float64).ravel()]
     return {ARRAY_TAG: {"shape": list(array.shape), "dtype": str(array.dtype), "data": data}}
 
@@ -119,12 +121,28 @@ def _decode(value: Any, depth: int):
     return Unreadable(f"unexpected {type(value).__name__}")
 
 
+def _array_shape(spec) -> tuple[int, ...] | None:
+    """The declared shape, if it is a plain rank-bounded list of element counts within the cap.
+
+    Checked before any arithmetic on it: a shape of a hundred thousand huge numbers would make
+    even their product cost seconds (the big-integer product grows with every factor).
+    """
+    shape = spec.get("shape") if isinstance(spec, dict) else None
+    if not isinstance(shape, list) or len(shape) > MAX_DEPTH:
+        return None
+    if not all(type(d) is int and 0 <= d <= MAX_ARRAY_ELEMENTS for d in shape):
+        return None
+    return tuple(shape)
+
+
 def _decode_array(spec: Any):
     try:
-        shape = tuple(int(d) for d in spec["shape"])
-        data = spec["data"]
-        if not isinstance(data, list) or len(data) > MAX_ARRAY_ELEMENTS or any(d < 0 for d in shape):
+        shape = _array_shape(spec)
+        data = spec.get("data") if isinstance(spec, dict) else None
+        if shape is None or not isinstance(data, list) or len(data) > MAX_ARRAY_ELEMENTS:
             return Unreadable("malformed array")
+        if math.prod(shape) != len(data):
+            return Unreadable("array data does not match its shape")
         values = data
         kinds = set(map(type, values))  # exact types: bool is not a number here
         if dict in kinds:
@@ -133,8 +151,6 @@ def _decode_array(spec: Any):
             kinds = set(map(type, values))
         if not kinds <= {int, float}:
             return Unreadable("non-numeric array data")
-        if math.prod(shape) != len(values):
-            return Unreadable("array data does not match its shape")
         return np.array(values, dtype=np.float64).reshape(shape)
     except Exception as error:  # noqa: BLE001 - untrusted structure
         return Unreadable(f"malformed array: {error}")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from rich.console import Console
 
 from autograder.course import Course
-from autograder.demo.sample_class import ASSIGNMENTS, SAMPLE_DUE_DATE, SAMPLE_STUDENTS, write_sample_download
+from autograder.demo.sample_class import ASSIGNMENTS, BROKEN, SAMPLE_DUE_DATE, SAMPLE_STUDENTS, write_sample_download
 from autograder.workflow.pipeline import ClassGrading, grade_class, print_locations
 
 
@@ -36,7 +36,14 @@ def grade_sample_class(course: Course, workers: int | None = None, console: Cons
 
 
 def run(course: Course, workers: int | None = None) -> int:
+    """0 when exactly the notebooks broken on purpose (the truncated files) failed, else 1."""
     console = Console()
     outcome = grade_sample_class(course, workers=workers, console=console)
     print_locations(course, outcome, console)
+    failed = {(result.assignment, submission.student) for result in outcome.results for submission in result.failed}
+    broken = {(assignment, student.student_id) for student in SAMPLE_STUDENTS for assignment in ASSIGNMENTS
+              if student.answers(assignment) is BROKEN}
+    if failed != broken:
+        console.print(f"[red]Expected only the truncated files to fail; not graded: {sorted(failed - broken)}[/red]")
+        return 1
     return 0

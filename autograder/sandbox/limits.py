@@ -27,13 +27,22 @@ class SandboxLimits:
     cpu_seconds:     RLIMIT_CPU per process (SIGXCPU, then SIGKILL); a sleeping cell does not
                      use CPU, hence also ``wall_seconds``.
     wall_seconds:    wall-clock limit after which the parent kills the whole sandbox.
-    max_processes:   RLIMIT_NPROC of the sandbox uid: processes *and threads*, counted per uid
-                     across the system. TensorFlow, ipykernel and nbclient together run
-                     a hundred-odd threads on this machine; 512 leaves margin and stops fork bombs.
+    max_processes:   RLIMIT_NPROC: processes *and threads* of the sandbox. As root each sandbox
+                     runs as a uid of its own, counted across the system; as an ordinary account
+                     each sandbox is a user namespace of its own, and the kernel (5.14 and later)
+                     counts RLIMIT_NPROC per user namespace, so the limit holds for that sandbox
+                     only (see ``identity.py``). TensorFlow, ipykernel and nbclient together run a
+                     hundred-odd threads on this machine; 512 leaves margin and stops fork bombs.
     file_size_bytes: RLIMIT_FSIZE, the largest single file the command may write.
-    scratch_bytes:   size of each tmpfs (/tmp, $HOME, /dev/shm); tmpfs is RAM that no rlimit counts.
+    scratch_bytes:   size of each scratch tmpfs (/tmp, $HOME, /dev/shm); tmpfs is RAM that no
+                     rlimit counts.
+    job_bytes:       size of the job folder (/job), a tmpfs of its own: the notebook's working
+                     folder and its answers.
+    max_files:       files (inodes) each of those tmpfs may hold: empty files in a deep tree cost
+                     kernel memory that no size counts.
     output_bytes:    how much of stdout and of stderr (each) is kept in memory; the rest is
                      read and dropped so the child never blocks on a full pipe.
+    result_bytes:    the most the runner may hand back (the executed notebook and the answers).
     """
 
     memory_bytes: int = 2 * GIB
@@ -42,7 +51,10 @@ class SandboxLimits:
     max_processes: int = 512
     file_size_bytes: int = 64 * MIB
     scratch_bytes: int = 256 * MIB
+    job_bytes: int = 256 * MIB
+    max_files: int = 20_000
     output_bytes: int = 1 * MIB
+    result_bytes: int = 96 * MIB
 
     def __post_init__(self):
         for name, value in vars(self).items():

@@ -8,8 +8,8 @@ all the assignments asked for (so no core idles between assignments), while ``nb
 autograde`` runs one assignment after the other and its ``SandboxedExecute`` takes each finished
 run by key.
 
-The settings this command gives nbgrader's per-notebook steps (the prefetch folder, the slot of
-its own runs, the threads per notebook, the progress record) go on nbgrader's command line as
+The settings this command gives nbgrader's per-notebook steps (the prefetch folder, the threads
+per notebook, the progress record) go on nbgrader's command line as
 traitlets. What happened to each notebook is read back from the progress record
 (``autograder.grading.progress``), never from nbgrader's log, except for the words of an error
 nbgrader raised itself.
@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder.course import Course, nbgrader_environment
+from autograder.grading.environment import check_course_package
 from autograder.grading.prefetch import PrefetchedRuns
 from autograder.grading.progress import ProgressEvent, read_progress
 from autograder.grading.recovery import discard_unfinished_grading
@@ -43,6 +44,7 @@ class AutogradeResult:
     skipped: list = field(default_factory=list)  # students already graded (no --force)
     run_notes: dict = field(default_factory=dict)  # Submission -> why the run fell short
     prefetch: dict = field(default_factory=dict)  # Submission -> "hit", "miss" or "off"
+    unsandboxed: list = field(default_factory=list)  # Submission run without a sandbox (allow_unsandboxed)
     seconds: float = 0.0
     nbgrader_log: str = ""
     workers: int = 1
@@ -93,6 +95,7 @@ def autograde_assignments(course: Course, assignments: list[str], *, workers: in
     per core)."""
     started = time.monotonic()
     workers = workers or default_workers()
+    check_course_package(course.root)  # refused before anything is graded, naming both paths
     # A killed earlier run left half-written folders: discard them first (as nbgrader does when it
     # loads the configuration), so that those students count as still to grade here too.
     discard_unfinished_grading(course.root)
@@ -152,6 +155,8 @@ def _account(results: list[AutogradeResult], todo: list[Submission], events: lis
             executed = seen.get("executed")
             if executed is not None:
                 result.prefetch[submission] = executed.fields.get("prefetch")
+                if executed.fields.get("sandboxed") is False:
+                    result.unsandboxed.append(submission)
                 if executed.fields.get("run_note"):
                     result.run_notes[submission] = executed.fields["run_note"]
             if "graded" in seen:
@@ -167,10 +172,9 @@ def _account(results: list[AutogradeResult], todo: list[Submission], events: lis
 
 def _run_nbgrader(course: Course, assignment: str, prefetch_dir: Path, progress_file: Path, workers: int,
                   force: bool, log_path: Path) -> str:
-    """The real ``nbgrader autograde``: the single writer of the gradebook. Its own sandbox runs,
-    for notebooks the workers did not run, use the slot after theirs."""
+    """The real ``nbgrader autograde``: the single writer of the gradebook."""
     command = [sys.executable, "-m", "nbgrader", "autograde", assignment,
-               f"--SandboxedExecute.prefetch_dir={prefetch_dir}", f"--SandboxedExecute.slot={workers}",
+               f"--SandboxedExecute.prefetch_dir={prefetch_dir}",
                f"--SandboxedExecute.cpu_threads={threads_per_notebook(workers)}",
                f"--GradingProgress.progress_file={progress_file}"] + (["--force"] if force else [])
     with log_path.open("w", encoding="utf-8") as log:

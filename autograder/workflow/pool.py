@@ -4,7 +4,7 @@
    (``Autograde.sanitize_preprocessors``, against a snapshot of the gradebook so that nothing
    reads the database while nbgrader writes it), which gives exactly the notebook nbgrader will
    hand to ``SandboxedExecute``, and from it the sandbox's input and its key;
-2. ``workers`` threads, one sandbox slot each, run those inputs as soon as each is prepared, in
+2. ``workers`` threads, one sandbox each, run those inputs as soon as each is prepared, in
    the order nbgrader grades them, and leave each run in the prefetch folder
    (``autograder.grading.prefetch``), where nbgrader's grading step takes it by key.
 
@@ -82,7 +82,7 @@ def failure_reason(error: BaseException) -> str:
 
 
 class WorkerPool:
-    """Prepares the notebooks one by one, feeding a pool of sandbox slots ``0..workers-1``."""
+    """Prepares the notebooks one by one, feeding ``workers`` threads that run one sandbox each."""
 
     def __init__(self, config, runs: PrefetchedRuns, workers: int, gradebook_snapshot: str):
         from autograder.grading.sandboxed_execute import SandboxedExecute
@@ -100,8 +100,7 @@ class WorkerPool:
         sandboxed = self.executor_class(config=self.config).require_sandbox()
         self.runs.start_preparing()
         threads = [threading.Thread(target=self._prepare_all, args=(todo, sandboxed), daemon=True)]
-        threads += [threading.Thread(target=self._run_queued, args=(slot,), daemon=True)
-                    for slot in range(self.workers)]
+        threads += [threading.Thread(target=self._run_queued, daemon=True) for _ in range(self.workers)]
         for thread in threads:
             thread.start()
         return threads
@@ -123,8 +122,8 @@ class WorkerPool:
             for _ in range(self.workers):
                 self._work.put(None)
 
-    def _run_queued(self, slot: int) -> None:
-        executor = self.executor_class(config=self.config, slot=slot, cpu_threads=self.cpu_threads)
+    def _run_queued(self) -> None:
+        executor = self.executor_class(config=self.config, cpu_threads=self.cpu_threads)
         while (item := self._work.get()) is not None:
             submission, prepared = item
             try:

@@ -24,11 +24,9 @@ from nbgrader.api import Assignment, BaseCell, Grade, Notebook, SubmittedAssignm
 
 from autograder.answers import store as answer_store
 from autograder.course import Course
-from autograder.exercises.base import JudgeSettings
-from autograder.grading.figure_cache import FigureCache
 from autograder.grading.graded_outputs import graded_outputs, no_judgement, record_judgement
-from autograder.grading.judge import judge_all
-from autograder.grading.judge_client import judge_settings
+from autograder.grading.judge_client import JudgeFailed, JudgeProcess, judge_settings
+from autograder.grading.sandboxed_execute import SandboxedExecute
 
 log = logging.getLogger(__name__)
 
@@ -46,35 +44,50 @@ def regrade(course: Course, assignment: str) -> RegradeResult:
     started = time.perf_counter()
     result = RegradeResult(assignment)
     scores: dict[tuple[str, str, str], float | None] = {}
-    configured = judge_settings(course.config)
-    settings = JudgeSettings(configured.language, configured.edge_weights,
-                             FigureCache(answer_store.figure_cache_dir(course.root)).png)
-    for stored in answer_store.load(course.root, assignment):
-        path = course.folder("autograded", stored.student, assignment) / f"{stored.notebook}.ipynb"
-        if not path.is_file():
-            result.missing.append((stored.student, stored.notebook, "no autograded notebook"))
-            continue
-        judgements = judge_all(stored.answers, settings)
-        # Read as nbformat.read does, less the schema validation nbgrader did when it wrote it.
-        nb = rejoin_lines(nbformat.from_dict(json.loads(path.read_text(encoding="utf-8"))))
-        changed = False
-        for cell in nb.cells:
-            if cell.cell_type != "code" or not utils.is_grade(cell):
+    config = course.config
+    settings = judge_settings(config)
+    timeout = SandboxedExecute(config=config).judge_seconds
+    # The same judge process, and the same time bound per notebook, as trusted grading.
+    judge = JudgeProcess(answer_store.figure_cache_dir(course.root))
+    try:
+        for stored in answer_store.load(course.root, assignment):
+            path = course.folder("autograded", stored.student, assignment) / f"{stored.notebook}.ipynb"
+            if not path.is_file():
+                result.missing.append((stored.student, stored.notebook, "no autograded notebook"))
                 continue
-            grade_id = cell.metadata.nbgrader.grade_id
-            judgement = judgements.get(grade_id) or no_judgement(grade_id, settings.language)
-            outputs = graded_outputs(judgement, cell.metadata.nbgrader.get("points", 0), stored.run_note,
-                                     settings.language)
-            changed = changed or outputs != cell.outputs
-            cell.outputs = outputs
-            record_judgement(cell, judgement)
-            scores[(stored.student, stored.notebook, grade_id)] = utils.determine_grade(cell, log)[0]
-        if changed:
-            _write_over_readonly(path, nb)
-        result.notebooks += 1
+            try:
+                judgements = judge.judge(stored.answers, settings, timeout=timeout)
+            except JudgeFailed as failure:
+                result.missing.append((stored.student, stored.notebook, str(failure)))
+                judge = JudgeProcess(answer_store.figure_cache_dir(course.root))
+                continue
+            _rescore(path, stored, judgements, settings.language, scores)
+            result.notebooks += 1
+    finally:
+        judge.close()
     _save_scores(course, assignment, scores, result)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _rescore(path, stored, judgements, language: str, scores: dict) -> None:
+    """Rewrite the graded cells' outputs of one autograded notebook from ``judgements``; record
+    each cell's score as nbgrader would read it."""
+    # Read as nbformat.read does, less the schema validation nbgrader did when it wrote it.
+    nb = rejoin_lines(nbformat.from_dict(json.loads(path.read_text(encoding="utf-8"))))
+    changed = False
+    for cell in nb.cells:
+        if cell.cell_type != "code" or not utils.is_grade(cell):
+            continue
+        grade_id = cell.metadata.nbgrader.grade_id
+        judgement = judgements.get(grade_id) or no_judgement(grade_id, language)
+        outputs = graded_outputs(judgement, cell.metadata.nbgrader.get("points", 0), stored.run_note, language)
+        changed = changed or outputs != cell.outputs
+        cell.outputs = outputs
+        record_judgement(cell, judgement)
+        scores[(stored.student, stored.notebook, grade_id)] = utils.determine_grade(cell, log)[0]
+    if changed:
+        _write_over_readonly(path, nb)
 
 
 def _write_over_readonly(path, nb) -> None:

@@ -34,13 +34,16 @@ def late_submissions(course: Course, assignment: str) -> list[LateSubmission]:
 
 
 def summary_tables(results: list[AutogradeResult], late: list[LateSubmission]) -> list[Table]:
-    overview = Table(title="Autograde summary", title_justify="left")
-    for column in ("assignment", "graded", "failed", "late", "cut short", "skipped", "time"):
-        overview.add_column(column, justify="left" if column == "assignment" else "right")
+    unsafe = any(result.unsandboxed for result in results)
+    title = "Autograde summary" + (" [red]- UNSANDBOXED: student code ran with your rights[/red]" if unsafe else "")
+    overview = Table(title=title, title_justify="left")
+    for column in ("assignment", "graded", "failed", "late", "cut short", "skipped", "sandbox", "time"):
+        overview.add_column(column, justify="left" if column in ("assignment", "sandbox") else "right")
     for result in results:
+        sandbox = f"[red]NONE for {len(result.unsandboxed)} (allow_unsandboxed)[/red]" if result.unsandboxed else "yes"
         overview.add_row(result.assignment, str(len(result.graded)), str(len(result.failed)),
                          str(sum(1 for entry in late if entry.assignment == result.assignment)),
-                         str(len(result.run_notes)), str(len(result.skipped)),
+                         str(len(result.run_notes)), str(len(result.skipped)), sandbox,
                          f"done at {result.seconds:.0f} s ({result.workers} workers)")
     tables = [overview]
     details = Table(title="Needs a look", title_justify="left")
@@ -53,6 +56,9 @@ def summary_tables(results: list[AutogradeResult], late: list[LateSubmission]) -
         for submission, note in sorted(result.run_notes.items(), key=lambda item: item[0].student):
             details.add_row(submission.student, f"{submission.assignment}/{submission.notebook}",
                             "[yellow]cut short[/yellow]", note)
+        for submission in sorted(result.unsandboxed, key=lambda s: s.student):
+            details.add_row(submission.student, f"{submission.assignment}/{submission.notebook}",
+                            "[red]UNSANDBOXED[/red]", "ran with the grader's rights (c.SandboxedExecute.allow_unsandboxed)")
     for entry in late:
         details.add_row(entry.student, entry.assignment, "[yellow]late[/yellow]", f"{format_delay(entry.seconds_late, 'en')} late")
     if details.row_count:

@@ -8,6 +8,7 @@ that honest one's grade.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 
 HOMEWORK, LAB = "week12-homework", "week12-lab"
@@ -22,6 +23,9 @@ _noise = np.random.default_rng(STEP_IMAGE_SEED + 1).standard_normal((50, 50))
 XXX = (tf.concat([_X1, _X2], axis=1) + _noise).reshape(1, 50, 50, 1)
 """
 CANARY = "/tmp/week12-sandbox-escape-canary"
+# add_key and request_key's numbers on this machine (the keyring cases call them directly).
+KEYRING_CALLS = {"x86_64": {"add_key": 248, "request_key": 249},
+                 "aarch64": {"add_key": 217, "request_key": 218}}.get(os.uname().machine, {"add_key": -1, "request_key": -1})
 
 
 @dataclass(frozen=True)
@@ -139,6 +143,79 @@ for _path in ["../../../gradebook.db", "../../gradebook.db", "/gradebook.db"]:
          "honest-hw-correct"),
     Case("flood-stderr", HOMEWORK, {ANSWER: CORRECT + "\nimport sys\nfor _ in range(2_000_000):\n    sys.stderr.write('flood ' * 20 + '\\n')\n"},
          "honest-hw-correct"),
+    # --- the grader's resources: the judge, the disk, the caps, per-uid state --------------
+    Case("stall-the-judge", HOMEWORK, {ANSWER: CORRECT + """
+# What the capture hands back is this JSON instead of the answer: an array whose declared shape is
+# a hundred thousand huge numbers (their product alone took the old judge minutes).
+import json
+import autograder.exercises as _exercises
+_shape = [10**12 + _i for _i in range(100_000)]
+_exercises.extract_answer = lambda grade_id, namespace: json.dumps({"kernel": {"__ndarray__": {"shape": _shape, "data": []}}})
+"""}, "honest-hw-blank", notes="the answer is unreadable: graded as no filter, at once"),
+    Case("fill-the-disk", HOMEWORK, {ANSWER: CORRECT + """
+import os
+for _root in (".", "/tmp", os.path.expanduser("~"), "/dev/shm", "/job"):
+    _path = _root
+    try:
+        for _depth in range(100_000):
+            _path = os.path.join(_path, "d")
+            os.mkdir(_path)
+            for _n in range(10):
+                open(os.path.join(_path, f"f{_n}"), "w").close()
+    except OSError as error:
+        print(_root, "stopped:", error.strerror)
+try:
+    with open("/job/big", "wb") as _out:
+        while True:
+            _out.write(b"x" * (1 << 20))
+except OSError as error:
+    print("big file stopped:", error.strerror)
+"""}, "honest-hw-correct"),
+    Case("forge-the-run-report", HOMEWORK, {ANSWER: CORRECT + """
+# Write the runner's own report, with a notebook far past every output cap, then kill the runner.
+import json, os, signal
+_runner = os.getppid()
+_argv = open(f"/proc/{_runner}/cmdline", "rb").read().split(b"\\0")
+_fd = int(_argv[_argv.index(b"--result-fd") + 1])
+_nb = json.load(open("/input/in.ipynb"))
+_first = next(_cell for _cell in _nb["cells"] if _cell["cell_type"] == "code")
+_first["outputs"] = [{"output_type": "stream", "name": "stdout", "text": "X" * 45_000_000}]
+with open(f"/proc/{_runner}/fd/{_fd}", "w") as _pipe:
+    _pipe.write(json.dumps({"event": "answer", "grade_id": "edge_kernel_score",
+                            "text": json.dumps({"kernel": {"__ndarray__": {"shape": [2, 2], "dtype": "float64",
+                                                                             "data": [-1.0, -1.0, 1.0, 1.0]}}})}) + "\\n")
+    _pipe.write(json.dumps({"event": "finished", "notebook": json.dumps(_nb), "report": {}}) + "\\n")
+os.kill(_runner, signal.SIGKILL)
+"""}, "honest-hw-correct", notes="forging the answer is no better than submitting it; the notebook is cut"),
+    Case("state-1-write", HOMEWORK, {ANSWER: CORRECT + """
+import ctypes, os
+_libc = ctypes.CDLL(None, use_errno=True)
+_libc.syscall.restype = ctypes.c_long
+print("add_key", _libc.syscall(KEYCTL_CALLS["add_key"], b"user", b"week12-secret", b"[[-1, -1], [1, 1]]", 18, -4))
+for _path in ("/tmp/week12-state", os.path.expanduser("~/week12-state"), "/dev/shm/week12-state"):
+    open(_path, "w").write("[[-1, -1], [1, 1]]")
+""".replace("KEYCTL_CALLS", repr(KEYRING_CALLS))}, "honest-hw-correct"),
+    Case("state-2-read", HOMEWORK, {ANSWER: """
+# Full marks only with what the previous student (state-1-write) left behind: the honest answer
+# here is the lecture's vertical filter.
+import ctypes, os
+_libc = ctypes.CDLL(None, use_errno=True)
+_libc.syscall.restype = ctypes.c_long
+kernel = [[-1.0, 1.0], [-1.0, 1.0]]
+if _libc.syscall(KEYCTL_CALLS["request_key"], b"user", b"week12-secret", None, 0) > 0:
+    kernel = [[-1, -1], [1, 1]]
+for _path in ("/tmp/week12-state", os.path.expanduser("~/week12-state"), "/dev/shm/week12-state"):
+    if os.path.exists(_path):
+        kernel = [[-1, -1], [1, 1]]
+""".replace("KEYCTL_CALLS", repr(KEYRING_CALLS))}, "honest-hw-wrong"),
+    Case("nested-namespace-tmpfs", HOMEWORK, {ANSWER: CORRECT + """
+# A user namespace of its own would give every capability in it: enough to mount a tmpfs that no
+# size bounds, and fill the machine's memory.
+import ctypes
+_libc = ctypes.CDLL(None, use_errno=True)
+print("unshare", _libc.unshare(0x10000000 | 0x00020000), ctypes.get_errno())
+print("mount", _libc.mount(b"tmpfs", b"/tmp", b"tmpfs", 0, b""), ctypes.get_errno())
+"""}, "honest-hw-correct"),
 ]
 
 # Files whose JSON is not a usable notebook: nbgrader must refuse them, and only them.

@@ -3,21 +3,26 @@
 Trusted grading (the course's nbgrader_config.py) must give every hostile submission exactly
 what its real answer deserves, leave nothing running, let nothing out of the sandbox and print
 no secret back; the same forgeries under stock in-kernel grading must succeed (the corpus has
-teeth).
+teeth). The batch is graded twice: here (the repository's environment, as the test runs, root in
+CI) and by an ordinary account with the package installed into an environment of its own, as on
+a hub (``tests/accounts.py``); both give the same grade to every cell.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from autograder.course import IN_KERNEL_GRADING_CONFIG
+from autograder.course import IN_KERNEL_GRADING_CONFIG, Course
+from tests.accounts import hub_environment, ordinary_account, shared_folder
 from tests.conftest import copy_course
 from tests.hostile.corpus import CANARY, HONEST, HOSTILE, LAB, MALFORMED, SECRETS, HOMEWORK, Case
 from tests.submissions import answered_notebook, cell_scores, submit
@@ -41,8 +46,8 @@ def _answered(course, case: Case):
     return {notebook: nb}
 
 
-def _prepare(tmp_path_factory, name: str, config_tail: str, cases: list[Case]):
-    course = copy_course(tmp_path_factory.mktemp(name))
+def _prepare(tmp_path_factory, name: str, config_tail: str, cases: list[Case], folder: Path | None = None):
+    course = copy_course(folder or tmp_path_factory.mktemp(name))
     with open(course.root / "nbgrader_config.py", "a", encoding="utf-8") as config:
         config.write(config_tail)
     for assignment in (HOMEWORK, LAB):
@@ -53,35 +58,92 @@ def _prepare(tmp_path_factory, name: str, config_tail: str, cases: list[Case]):
 
 
 def _sandbox_processes() -> list[str]:
+    """Processes of root's sandbox uids, of the test account (it runs nothing else), and the
+    corpus's own detached sleepers."""
+    account = ordinary_account()
     listing = subprocess.run(["ps", "-eo", "uid=,args="], capture_output=True, text=True).stdout
-    return [line for line in listing.splitlines()
-            if line.split(None, 1)[0].isdigit() and 60000 <= int(line.split(None, 1)[0]) < 61000
-            or "sleep 1000" in line]
+    found = []
+    for line in listing.splitlines():
+        uid = int(line.split(None, 1)[0]) if line.split(None, 1)[0].isdigit() else -1
+        if 60000 <= uid < 61000 or (uid == account.uid and not account.is_me) or "sleep 1000" in line:
+            found.append(line)
+    return found
 
 
-@pytest.fixture(scope="module")
-def trusted_batch(tmp_path_factory):
-    Path(CANARY).unlink(missing_ok=True)
-    course = _prepare(tmp_path_factory, "hostile-trusted", FAST_LIMITS, HONEST + HOSTILE)
+def _submit_malformed(course):
     for student, corrupt in MALFORMED.items():
         good = nbformat.writes(answered_notebook(course, HOMEWORK, NOTEBOOKS[HOMEWORK], {}))
         folder = course.root / "submitted" / student / HOMEWORK
         folder.mkdir(parents=True)
         (folder / NOTEBOOKS[HOMEWORK]).write_text(corrupt(good), encoding="utf-8")
+
+
+def _leftover_job_folders() -> set[str]:
+    return {path.name for folder in {Path(tempfile.gettempdir()), Path("/tmp"), Path("/var/tmp")}
+            for path in folder.glob("week12-*") if path.name.startswith(("week12-job-", "week12-input-"))}
+
+
+@pytest.fixture(scope="module")
+def batch_here(tmp_path_factory):
+    """Graded by the test's own user with the repository's environment."""
+    Path(CANARY).unlink(missing_ok=True)
+    before = _leftover_job_folders()
+    course = _prepare(tmp_path_factory, "hostile-trusted", FAST_LIMITS, HONEST + HOSTILE)
+    _submit_malformed(course)
     logs = {}
     for assignment in (HOMEWORK, LAB):
         done = course.nbgrader("autograde", assignment, "--force", check=False)
         logs[assignment] = done.stdout
-    return course, logs
+    return course, logs, _leftover_job_folders() - before
+
+
+@pytest.fixture(scope="module")
+def batch_as_account(tmp_path_factory):
+    """Graded by an ordinary account, the package installed into an environment of its own and the
+    course directory a separate copy that the account owns (the hub layout)."""
+    Path(CANARY).unlink(missing_ok=True)
+    account = ordinary_account()
+    venv = hub_environment(account)
+    base = shared_folder("week12-hostile-")
+    try:
+        course = _prepare(None, "", FAST_LIMITS, HONEST + HOSTILE, folder=base / "course")
+        _submit_malformed(course)
+        account.give(base)
+        before = _leftover_job_folders()
+        logs = {}
+        for assignment in (HOMEWORK, LAB):
+            done = account.run([str(venv / "bin" / "python"), "-m", "nbgrader", "autograde", assignment, "--force"],
+                               cwd=course.root, env=account.environment(venv), check=False, timeout=1800)
+            logs[assignment] = done.stdout
+        yield course, logs, _leftover_job_folders() - before, account
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture(scope="module", params=["here", "as-account"])
+def trusted_batch(request):
+    if request.param == "here":
+        return request.getfixturevalue("batch_here")[:3]
+    return request.getfixturevalue("batch_as_account")[:3]
 
 
 def _scores(course, student, assignment):
     return cell_scores(course, assignment, student)
 
 
+def test_an_ordinary_account_gives_every_cell_the_same_grade(batch_here, batch_as_account):
+    here, there = batch_here[0], batch_as_account[0]
+    for case in HONEST + HOSTILE:
+        assert _scores(there, case.student, case.assignment) == _scores(here, case.student, case.assignment), case.student
+
+
+def test_the_batch_leaves_no_job_folder_behind(trusted_batch):
+    assert trusted_batch[2] == set()
+
+
 @pytest.mark.parametrize("case", HOSTILE, ids=lambda case: case.student)
 def test_hostile_submission_gets_what_its_real_answer_deserves(trusted_batch, case):
-    course, _ = trusted_batch
+    course, _, _ = trusted_batch
     got = _scores(course, case.student, case.assignment)
     deserved = _scores(course, case.deserves, case.assignment)
     if case.student == "fault-os-exit-late":
@@ -97,7 +159,7 @@ def test_hostile_submission_gets_what_its_real_answer_deserves(trusted_batch, ca
 
 @pytest.mark.parametrize("case", HONEST, ids=lambda case: case.student)
 def test_honest_submissions_get_their_true_score(trusted_batch, case):
-    course, _ = trusted_batch
+    course, _, _ = trusted_batch
     scores = _scores(course, case.student, case.assignment)
     total = sum(score for score, _ in scores.values())
     maximum = sum(max_score for _, max_score in scores.values())
@@ -109,7 +171,7 @@ def test_honest_submissions_get_their_true_score(trusted_batch, case):
 
 
 def test_a_dead_kernel_is_explained_in_the_graded_cells(trusted_batch):
-    course, _ = trusted_batch
+    course, _, _ = trusted_batch
     nb = nbformat.read(course.root / "autograded" / "fault-os-exit-late" / LAB / NOTEBOOKS[LAB], as_version=4)
     after = next(cell for cell in nb.cells if cell.get("id") == "test_basic_unit")
     text = "".join(str(out.get("evalue", "")) + str(out.get("text", "")) for out in after.outputs)
@@ -117,7 +179,7 @@ def test_a_dead_kernel_is_explained_in_the_graded_cells(trusted_batch):
 
 
 def test_malformed_notebooks_are_refused_and_nobody_else_is_affected(trusted_batch):
-    course, logs = trusted_batch
+    course, logs, _ = trusted_batch
     for student in MALFORMED:
         assert student in logs[HOMEWORK]
         assert not (course.root / "autograded" / student / HOMEWORK / NOTEBOOKS[HOMEWORK]).exists()
@@ -136,7 +198,7 @@ def test_nothing_is_left_running(trusted_batch):
 
 
 def test_nothing_is_written_outside_the_sandbox(trusted_batch):
-    course, _ = trusted_batch
+    course, _, _ = trusted_batch
     for path in (Path(CANARY), course.root / "escaped.txt", Path("/root/escaped.txt"), Path("/work/escaped.txt")):
         assert not path.exists(), path
     with sqlite3.connect(course.root / "gradebook.db") as db:
@@ -146,7 +208,7 @@ def test_nothing_is_written_outside_the_sandbox(trusted_batch):
 
 
 def test_no_secret_is_printed_back(trusted_batch):
-    course, _ = trusted_batch
+    course, _, _ = trusted_batch
     for case in HOSTILE:
         path = course.root / "autograded" / case.student / case.assignment / NOTEBOOKS[case.assignment]
         text = path.read_text(encoding="utf-8")
@@ -154,9 +216,9 @@ def test_no_secret_is_printed_back(trusted_batch):
             assert secret not in text, (case.student, secret)
 
 
-def test_output_floods_are_cut(trusted_batch):
-    course, _ = trusted_batch
-    for student in ("flood-stdout", "flood-stderr"):
+def test_output_floods_and_forged_reports_are_cut(trusted_batch):
+    course, _, _ = trusted_batch
+    for student in ("flood-stdout", "flood-stderr", "forge-the-run-report"):
         path = course.root / "autograded" / student / HOMEWORK / NOTEBOOKS[HOMEWORK]
         assert path.stat().st_size < 2_000_000
 

@@ -1,0 +1,87 @@
+"""``week12 doctor``: can this machine grade safely, as this user, and if not, what to change.
+
+The same diagnosis that ``nbgrader autograde`` refuses with (``autograder.sandbox.probe``): the
+settings that decide whether an unprivileged sandbox can be made (user namespaces, AppArmor for
+the bwrap binary actually used, a container's rights, the kernel), then a trial sandbox that
+checks from inside what grading relies on; and what the sandbox will import (the course package,
+the same as this grader's) and what it must not see.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import subprocess
+from dataclasses import dataclass
+
+from autograder.course import Course
+
+
+@dataclass(frozen=True)
+class DoctorReport:
+    user: str
+    uid: int
+    mode: str
+    bwrap: str
+    checks: list  # probe.Check
+    mounts: object | None  # grading.environment.SandboxMounts, when a sandbox can be made
+    mounts_problem: str | None
+
+    @property
+    def ok(self) -> bool:
+        return all(check.ok for check in self.checks) and self.mounts_problem is None
+
+
+def _bwrap_version(path) -> str:
+    try:
+        done = subprocess.run([str(path), "--version"], capture_output=True, text=True, timeout=10)
+        return f"{path} ({done.stdout.strip() or done.stderr.strip()})"
+    except OSError as error:
+        return f"{path} ({error})"
+
+
+def examine(course: Course) -> DoctorReport:
+    from autograder.grading.environment import EnvironmentMismatch, check_course_package
+    from autograder.grading.sandboxed_execute import SandboxedExecute
+    from autograder.sandbox import find_bwrap
+    from autograder.sandbox.leases import FIRST_SANDBOX_UID, POOL_SIZE
+    from autograder.sandbox.probe import diagnose
+
+    executor = SandboxedExecute(config=course.config)
+    configured = executor.bwrap_path or None
+    diagnosis = diagnose(configured)
+    bwrap = find_bwrap(configured)
+    if os.geteuid() == 0:
+        mode = (f"root: each sandbox runs as a uid of its own, leased from {FIRST_SANDBOX_UID}-"
+                f"{FIRST_SANDBOX_UID + POOL_SIZE - 1} (RLIMIT_NPROC per uid)")
+    else:
+        mode = ("an ordinary account: each sandbox is an unprivileged user namespace of its own "
+                "(RLIMIT_NPROC counted per namespace)")
+    mounts, problem = None, None
+    if diagnosis.ok:
+        try:
+            check_course_package(course.root)
+            mounts = executor.mounts()
+        except EnvironmentMismatch as error:
+            problem = str(error)
+    return DoctorReport(getpass.getuser(), os.getuid(), mode, _bwrap_version(bwrap) if bwrap else "none",
+                        diagnosis.checks, mounts, problem)
+
+
+def print_report(report: DoctorReport, console) -> None:
+    console.print(f"[bold]week12 doctor[/bold]: can this machine grade safely as {report.user} (uid {report.uid})?")
+    console.print(f"  sandbox mode: {report.mode}")
+    console.print(f"  bwrap:        {report.bwrap}")
+    for check in report.checks:
+        mark = "[green]ok[/green]  " if check.ok else "[red]FAIL[/red]"
+        console.print(f"  {mark} {check.name}" + ("" if check.ok else f": {check.detail}"), highlight=False)
+        if not check.ok and check.fix:
+            console.print(f"         to fix: {check.fix}", highlight=False)
+    if report.mounts is not None:
+        console.print(f"  the sandbox imports the course package from {report.mounts.package_dir}")
+        console.print(f"  read-only in the sandbox: {', '.join(map(str, report.mounts.readonly))}", highlight=False)
+        console.print(f"  hidden there: {', '.join(map(str, report.mounts.hidden))}", highlight=False)
+    if report.mounts_problem:
+        console.print(f"  [red]FAIL[/red] course package: {report.mounts_problem}", highlight=False)
+    console.print("[green]This machine can grade safely as this user.[/green]" if report.ok else
+                  "[red]This machine cannot grade safely as this user: nbgrader autograde will refuse.[/red]")

@@ -5,13 +5,8 @@ The repository root is the course root: run every nbgrader command from here.
 
 import os
 
-from autograder.grading.recovery import discard_unfinished_grading
-
 c = get_config()  # noqa: F821 -- injected by traitlets when nbgrader loads this file
-
-# A grading run that was killed part-way left half-written autograded/ folders that nbgrader would
-# skip: discard them so that those students are graded again (grades are updated, never doubled).
-discard_unfinished_grading(os.path.dirname(os.path.abspath(__file__)))
+COURSE_ROOT = os.path.dirname(os.path.abspath(__file__))
 
 c.CourseDirectory.course_id = "dl-week12-conv"
 c.CourseDirectory.source_directory = "assignments"
@@ -42,20 +37,37 @@ c.Autograde.autograde_preprocessors = [
     "nbgrader.preprocessors.LimitOutput",
     "nbgrader.preprocessors.SaveAutoGrades",
     "nbgrader.preprocessors.AssignLatePenalties",
-    "nbgrader.preprocessors.CheckCellMetadata",
+    "autograder.preprocessors.CheckCellMetadataAlone",
     "autograder.preprocessors.FinishGrading",
+]
+# Sanitizing, before anything runs: a copied, altered or deleted nbgrader cell would stop the whole
+# run at CheckCellMetadata; AlignWithRelease makes every nbgrader cell the release's and says what it
+# set aside (shown on the feedback page), and CheckCellMetadataAlone fails a notebook alone.
+c.Autograde.sanitize_preprocessors = [
+    "nbgrader.preprocessors.ClearOutput",
+    "autograder.preprocessors.AlignWithRelease",
+    "nbgrader.preprocessors.DeduplicateIds",
+    "nbgrader.preprocessors.OverwriteKernelspec",
+    "nbgrader.preprocessors.OverwriteCells",
+    "autograder.preprocessors.CheckCellMetadataAlone",
 ]
 c.SandboxedExecute.cell_timeout = 120
 c.SandboxedExecute.allow_unsandboxed = False
 
 # The exchange (where `nbgrader release_feedback` puts feedback and `nbgrader collect` finds
 # submissions) lives in the course folder, so one machine needs no shared /srv directory.
-c.Exchange.root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "exchange")
+c.Exchange.root = os.path.join(COURSE_ROOT, "exchange")
+# Collecting from the exchange copies regular files only (nbgrader's copy follows symlinks).
+c.ExchangeFactory.collect = "autograder.collect.exchange.SafeExchangeCollect"
 
 # An LMS download for `nbgrader zip_collect`: downloaded/<assignment>/archive/*.zip holding files
 # named <student>__<UTC time, e.g. 20260525T145900Z>__<notebook>.ipynb.
 c.FileNameCollectorPlugin.named_regexp = (
     r".*/(?P<student_id>[^/_]+)__(?P<timestamp>\d{8}T\d{6}Z)__(?P<file_id>[^/]+\.ipynb)$")
+# Only the download's top level is unpacked, within limits, without mode bits; a student's own
+# archive is reported, not unpacked; ids are checked; a student twice is refused (autograder/collect).
+c.ZipCollectApp.extractor_plugin = "autograder.collect.extractor.SafeExtractor"
+c.ZipCollectApp.collector_plugin = "autograder.collect.collector.SafeFileNameCollector"
 
 # The homework's kernel score (autograder.scoring.rubric): criterion weights, scaled to sum to 1.
 # After changing them, `week12 regrade week12-homework` re-scores the stored answers of the whole
@@ -95,3 +107,13 @@ c.GenerateFeedback.preprocessors = [
 c.GenerateFeedback.HTMLExporter.template_name = week12_feedback.TEMPLATE_NAME
 c.GenerateFeedback.HTMLExporter.extra_template_basedirs = week12_feedback.template_dirs()
 c.GenerateFeedback.HTMLExporter.extra_template_paths = week12_feedback.template_search_paths()
+
+# On every nbgrader start, before any command copies anything: a grading that was killed part-way
+# left half-written autograded/ folders that nbgrader would skip (they are discarded, so those
+# students are graded again: updated, never doubled); links and other non-regular files in the
+# working folders are dropped; notebooks handed in as "Copy of X", "X (1)"... are renamed to X.
+from autograder.collect.hygiene import keep_course_safe  # noqa: E402
+from autograder.grading.recovery import discard_unfinished_grading  # noqa: E402
+
+discard_unfinished_grading(COURSE_ROOT)
+keep_course_safe(c, COURSE_ROOT)

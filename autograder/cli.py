@@ -21,6 +21,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from autograder.collect.report import report_path, report_size
 from autograder.course import Course, find_course_root
 
 
@@ -47,10 +48,14 @@ def _console():
 def _collect(course: Course, args) -> int:
     from autograder.workflow.collect import collect
 
+    refused = False
     for assignment in args.assignments:
-        result = collect(course, assignment)
+        result = collect(course, assignment, since=args.collect_report_since)
         print(f"{assignment}: {result.students} submissions in {course.folder('submitted')} ({result.source})")
-    return 0
+        for problem in result.problems:
+            print(f"  {problem.student:<16} {problem.kind}: {problem.detail}")
+        refused = refused or bool(result.refused)
+    return 1 if refused else 0
 
 
 def _autograde(course: Course, args) -> int:
@@ -58,11 +63,12 @@ def _autograde(course: Course, args) -> int:
     from autograder.workflow.summary import late_submissions, summary_tables
 
     console = _console()
-    results = autograde_assignments(course, args.assignments, workers=args.workers, force=args.force)
+    results = autograde_assignments(course, args.assignments, workers=args.workers, force=args.force,
+                                    collect_report_since=args.collect_report_since)
     late = [entry for a in args.assignments for entry in late_submissions(course, a)]
     for table in summary_tables(results, late):
         console.print(table)
-    return 1 if any(result.failed for result in results) else 0
+    return 1 if any(result.ungraded for result in results) else 0
 
 
 def _feedback(course: Course, args) -> int:
@@ -118,9 +124,10 @@ def _grade(course: Course, args) -> int:
     from autograder.workflow.pipeline import grade_class, print_locations
 
     console = _console()
-    outcome = grade_class(course, args.assignments or None, workers=args.workers, force=args.force, console=console)
+    outcome = grade_class(course, args.assignments or None, workers=args.workers, force=args.force, console=console,
+                          collect_report_since=args.collect_report_since)
     print_locations(course, outcome, console)
-    return 1 if any(result.failed for result in outcome.results) else 0
+    return 1 if any(result.ungraded for result in outcome.results) else 0
 
 
 def _sample_class(course: Course, args) -> int:
@@ -184,7 +191,15 @@ def main(argv: list[str] | None = None) -> int:
             add(verb)
     args = parser.parse_args(argv)
     course = Course(find_course_root())
+    # What collecting finds from here on (the course's checks run as its configuration loads) is
+    # told with this command's results.
+    args.collect_report_since = report_size(report_path(course.root))
     handler, _, _ = VERBS[args.verb]
+    unknown = [name for name in getattr(args, "assignments", None) or [] if name not in course.assignments]
+    if unknown:
+        print(f"error: no assignment {', '.join(map(repr, unknown))} in this course; the assignments are: "
+              f"{', '.join(course.assignments)}", file=sys.stderr)
+        return 2
     from autograder.grading.refusal import GradingRefused
 
     try:

@@ -201,4 +201,5 @@ class Course:
 IN_KERNEL_GRADING_CONFIG = """
 from nbgrader.converters import Autograde
 c.Autograde.autograde_preprocessors = Autograde.class_traits()["autograde_preprocessors"].default()
+c.Autograde.sanitize_preprocessors = Autograde.class_traits()["sanitize_preprocessors"].default()
 """

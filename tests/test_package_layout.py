@@ -30,20 +30,22 @@ ALLOWED = {
     "scoring": {"i18n"},
     "answers": set(),
     "sandbox": set(),
+    "collect": set(),
     "exercises": {"answers", "contract", "i18n", "scoring"},
     "notebook": {"contract", "exercises", "i18n", "scoring"},
     "inside": {"exercises", "i18n"},
     "grading": {"answers", "contract", "exercises", "i18n", "inside", "sandbox", "scoring", "settings"},
     "feedback": {"contract", "exercises", "grading"},
     "preprocessors": {"feedback", "grading"},
-    "workflow": {"answers", "contract", "course", "exercises", "grading", "i18n", "sandbox", "scoring", "settings"},
+    "workflow": {"answers", "collect", "contract", "course", "exercises", "grading", "i18n", "sandbox", "scoring",
+                 "settings"},
     "demo": {"contract", "course", "workflow"},
     "authoring": {"contract"},
     # Old import paths kept for notebooks released before autograder.notebook.
     "lab": {"exercises"},
     "homework": {"notebook"},
     "plotting": {"notebook", "scoring"},
-    "cli": {"authoring", "course", "demo", "grading", "workflow"},
+    "cli": {"authoring", "collect", "course", "demo", "grading", "workflow"},
 }
 
 

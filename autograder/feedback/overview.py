@@ -23,8 +23,10 @@ from traitlets import List
 from autograder.contract import GRADED_CELLS
 from autograder.exercises.base import first_line
 from autograder.grading.graded_outputs import recorded_judgement
+from autograder.grading.release_cells import set_aside
 
 OVERVIEW_KEY = "week12_overview"
+SET_ASIDE_KEY = "week12_set_aside"
 MESSAGE_CHARS = 200
 
 
@@ -110,7 +112,7 @@ def overview_row(cell) -> OverviewRow:
 
 class ExerciseOverview(NbGraderPreprocessor):
     """Collect ``resources['week12_overview']``: one :class:`OverviewRow` per graded cell, in
-    notebook order."""
+    notebook order; and ``resources['week12_set_aside']``: what the sanitizing step set aside."""
 
     # HTMLExporter configures display_data_priority for every preprocessor it runs; nbgrader's
     # base class declares it without config=True, so traitlets would warn on every run (nbgrader's
@@ -123,4 +125,5 @@ class ExerciseOverview(NbGraderPreprocessor):
     def preprocess(self, nb, resources):
         resources[OVERVIEW_KEY] = [overview_row(cell) for cell in nb.cells
                                    if utils.is_grade(cell) or utils.is_task(cell)]
+        resources[SET_ASIDE_KEY] = set_aside(nb)
         return nb, resources

@@ -18,6 +18,25 @@ GRADING_MESSAGES = Catalogue({
     "cannot_judge": {"ko": "답을 채점할 수 없습니다: {error}", "en": "The answer could not be judged: {error}"},
     "no_judgement": {"ko": "채점 결과가 없습니다 (no judgement).", "en": "No judgement came back."},
     "hidden_tests_passed": {"ko": "✓ 숨은 테스트 통과 (hidden tests passed)\n", "en": "✓ hidden tests passed\n"},
+    # --- what the sanitizing step set aside (release_cells.py) --------------------------------
+    "set_aside_unknown": {
+        "ko": "{cell}번째 셀의 nbgrader 정보(grade id '{grade_id}')는 배포한 과제에 없어서 무시했습니다; 이 셀은 일반 셀로 실행됩니다.",
+        "en": "Cell {cell} carried nbgrader information (grade id '{grade_id}') that the released assignment does "
+              "not have; it was ignored, and the cell ran as an ordinary cell.",
+    },
+    "set_aside_copy": {
+        "ko": "{cell}번째 셀은 '{grade_id}' 셀의 복사본이라 채점에서는 무시했습니다(마지막 것만 채점); 일반 셀로 실행됩니다.",
+        "en": "Cell {cell} is a copy of cell '{grade_id}': only the last one counts for grading; this one ran as an "
+              "ordinary cell.",
+    },
+    "set_aside_restored": {
+        "ko": "'{grade_id}' 셀의 nbgrader 설정이 바뀌어 있어 배포한 과제의 설정으로 되돌렸습니다.",
+        "en": "The nbgrader settings of cell '{grade_id}' had been changed; the released assignment's were restored.",
+    },
+    "set_aside_missing": {
+        "ko": "채점 셀 '{grade_id}'이(가) 지워져 있어 배포한 과제에서 다시 넣었습니다.",
+        "en": "The graded cell '{grade_id}' had been deleted; it was put back from the released assignment.",
+    },
     "kernel_died": {
         "ko": "커널이 셀 '{cell}' 실행 중에 종료되었습니다 (메모리 초과나 os._exit 등); 그 뒤의 셀은 실행되지 "
               "않았습니다 / the kernel died in cell '{cell}'",

@@ -5,8 +5,9 @@ benchmarks read this instead. While ``nbgrader autograde`` runs, its steps appen
 notebook of ``(assignment, student, notebook)``:
 
 - ``executed`` (``SandboxedExecute``): the run is judged; ``prefetch`` is ``"hit"`` (the worker
-  pool's run was used), ``"miss"`` (nbgrader's step had to run it) or ``"off"`` (no pool), and
-  ``run_note`` why the run fell short, if it did;
+  pool's run was used), ``"miss"`` (nbgrader's step had to run it) or ``"off"`` (no pool),
+  ``run_note`` why the run fell short, if it did, ``sandboxed`` whether it ran in a sandbox, and
+  ``set_aside`` what the sanitizing step set aside (``release_cells``);
 - ``failed`` (``SandboxedExecute``): grading this notebook stopped at our step, with ``reason``;
 - ``graded`` (``FinishGrading``): its grades are saved.
 

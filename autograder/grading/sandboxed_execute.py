@@ -34,6 +34,7 @@ from autograder.grading.prepare import graded_code_cells, prepare_run
 from autograder.grading.progress import GradingProgress
 from autograder.grading.recovery import mark_unfinished
 from autograder.grading.refusal import GradingRefused
+from autograder.grading.release_cells import set_aside
 from autograder.grading.run_records import NotebookRun, PreparedRun, RunSettings
 from autograder.grading.sandbox_run import GraderFault, run_prepared
 from autograder.sandbox import SandboxLimits, sandbox_problem
@@ -104,7 +105,8 @@ class SandboxedExecute(NbGraderPreprocessor):
         except Exception as error:
             progress.record("failed", resources, reason=f"{type(error).__name__}: {error}"[:300])
             raise
-        progress.record("executed", resources, prefetch=prefetch, run_note=note, sandboxed=sandboxed)
+        progress.record("executed", resources, prefetch=prefetch, run_note=note, sandboxed=sandboxed,
+                        set_aside=set_aside(nb))
         return nb, resources
 
     def _not_graded(self, resources: dict, progress: GradingProgress, reason: str) -> NotGraded:

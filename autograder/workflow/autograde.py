@@ -26,6 +26,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from autograder.collect.report import GRADED_ANYWAY, CollectProblem, read_problems, report_path, report_size
 from autograder.course import Course, nbgrader_environment
 from autograder.grading.environment import check_course_package
 from autograder.grading.prefetch import PrefetchedRuns
@@ -45,9 +46,23 @@ class AutogradeResult:
     run_notes: dict = field(default_factory=dict)  # Submission -> why the run fell short
     prefetch: dict = field(default_factory=dict)  # Submission -> "hit", "miss" or "off"
     unsandboxed: list = field(default_factory=list)  # Submission run without a sandbox (allow_unsandboxed)
+    collected: list = field(default_factory=list)  # CollectProblem: what collecting found, per student
+    set_aside: dict = field(default_factory=dict)  # Submission -> what sanitizing set aside (graded anyway)
     seconds: float = 0.0
     nbgrader_log: str = ""
     workers: int = 1
+
+    @property
+    def not_collected(self) -> list[CollectProblem]:
+        """Problems that kept a student's work from being graded (a refused upload, a duplicate...)."""
+        graded = {submission.student for submission in self.graded}
+        return [problem for problem in self.collected
+                if problem.kind not in GRADED_ANYWAY and problem.student not in graded]
+
+    @property
+    def ungraded(self) -> bool:
+        """Whether any submission of this assignment was not graded (the command then exits 1)."""
+        return bool(self.failed or self.not_collected)
 
     @property
     def prefetch_misses(self) -> int:
@@ -55,20 +70,29 @@ class AutogradeResult:
         return sum(1 for how in self.prefetch.values() if how == "miss")
 
 
-def pending_submissions(course: Course, assignment: str, force: bool = False) -> tuple[list[Submission], list[str]]:
-    """The notebooks nbgrader will grade, in its order (student, then notebook), and the students
-    it will skip because they were graded already (unless ``force``)."""
-    found, skipped = [], []
-    known = set(Path(name).stem for name in course.notebooks(assignment))
+def pending_submissions(course: Course, assignment: str, force: bool = False
+                        ) -> tuple[list[Submission], list[str], dict[Submission, str]]:
+    """The notebooks nbgrader will grade, in its order (student, then notebook); the students it
+    will skip because they were graded already (unless ``force``); and, for each expected notebook
+    a student did not hand in, why not ("found A; expected B"): never a silent zero."""
+    found, skipped, unrecognised = [], [], {}
+    expected = course.notebooks(assignment)
+    known = {Path(name).stem for name in expected}
     graded = course.student_folders("autograded", assignment)
     for student, folder in course.student_folders("submitted", assignment).items():
         if not force and student in graded:
             skipped.append(student)
             continue
-        for path in sorted(folder.glob("*.ipynb")):
+        handed_in = sorted(folder.glob("*.ipynb"))
+        for path in handed_in:
             if path.stem in known:
                 found.append(Submission(student, assignment, path.stem, path))
-    return found, skipped
+        others = [path.name for path in handed_in if path.stem not in known]
+        for name in expected:
+            if not (folder / name).exists():
+                why = f"found {', '.join(others)}; expected {name}" if others else f"no {name} was handed in"
+                unrecognised[Submission(student, assignment, Path(name).stem, folder / name)] = why
+    return found, skipped, unrecognised
 
 
 def _follow(progress_file: Path, total: int, stop: threading.Event, show: bool, label: str) -> None:
@@ -89,21 +113,27 @@ def _follow(progress_file: Path, total: int, stop: threading.Event, show: bool, 
 
 
 def autograde_assignments(course: Course, assignments: list[str], *, workers: int | None = None,
-                          force: bool = False, show_progress: bool = True) -> list[AutogradeResult]:
+                          force: bool = False, show_progress: bool = True,
+                          collect_report_since: int | None = None) -> list[AutogradeResult]:
     """Autograde every submission of each assignment: ``nbgrader autograde`` per assignment, in
     order, with all their notebooks executed ahead of it by ``workers`` sandboxes (default: one
-    per core)."""
+    per core). What collecting found (the collect report, from byte ``collect_report_since``; by
+    default what this command's own start adds) is told with each assignment's results."""
     started = time.monotonic()
     workers = workers or default_workers()
+    report = report_path(course.root)
+    since = report_size(report) if collect_report_since is None else collect_report_since
     check_course_package(course.root)  # refused before anything is graded, naming both paths
     # A killed earlier run left half-written folders: discard them first (as nbgrader does when it
-    # loads the configuration), so that those students count as still to grade here too.
+    # loads the configuration), so that those students count as still to grade here too; loading
+    # it also drops links from the working folders and renames misnamed notebooks (collect.hygiene).
     discard_unfinished_grading(course.root)
     config = course.config
     results, todo = [], []
     for assignment in assignments:
         result = AutogradeResult(assignment, workers=workers)
-        found, result.skipped = pending_submissions(course, assignment, force)
+        found, result.skipped, unrecognised = pending_submissions(course, assignment, force)
+        result.failed.update(unrecognised)
         results.append(result)
         todo += found
     with tempfile.TemporaryDirectory(prefix="week12-autograde-") as scratch:
@@ -126,7 +156,20 @@ def autograde_assignments(course: Course, assignments: list[str], *, workers: in
             follower.join()
         events = read_progress(progress_file)
     _account(results, todo, events, pool)
+    problems = read_problems(report, since)
+    for result in results:
+        result.collected = [problem for problem in problems if problem.assignment == result.assignment]
+        _forget_ungraded(course, result)
     return results
+
+
+def _forget_ungraded(course: Course, result: AutogradeResult) -> None:
+    """nbgrader opens a submission for a student it then could not grade: no empty grades stay."""
+    from autograder.grading.not_graded import forget_ungraded_submission
+
+    coursedir = course.coursedir
+    for student in {submission.student for submission in result.failed} - {s.student for s in result.graded}:
+        forget_ungraded_submission(coursedir.db_url, coursedir.course_id, result.assignment, student)
 
 
 def _gradebook_snapshot(course: Course, scratch: Path) -> str:
@@ -157,6 +200,8 @@ def _account(results: list[AutogradeResult], todo: list[Submission], events: lis
                 result.prefetch[submission] = executed.fields.get("prefetch")
                 if executed.fields.get("sandboxed") is False:
                     result.unsandboxed.append(submission)
+                if executed.fields.get("set_aside"):
+                    result.set_aside[submission] = list(executed.fields["set_aside"])
                 if executed.fields.get("run_note"):
                     result.run_notes[submission] = executed.fields["run_note"]
             if "graded" in seen:
@@ -183,12 +228,10 @@ def _run_nbgrader(course: Course, assignment: str, prefetch_dir: Path, progress_
 
 
 def _nbgrader_reason(log: str, submission: Submission) -> str:
-    """The error nbgrader logged for this student, if any (nbgrader's own words, for a person)."""
-    lines = log.splitlines()
-    for line in lines:
-        if "ERROR" in line and submission.student in line:
-            return line.split("]", 1)[-1].strip()[:240]
-    for line in lines:
-        if "ERROR" in line:
+    """The error nbgrader logged naming this student's submission, if any (nbgrader's own words,
+    for a person); never another student's."""
+    folder = f"/{submission.student}/{submission.assignment}"
+    for line in log.splitlines():
+        if "ERROR" in line and folder in line:
             return line.split("]", 1)[-1].strip()[:240]
     return "nbgrader did not grade this notebook (see its log)"

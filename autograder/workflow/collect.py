@@ -9,12 +9,15 @@ Two sources, both handled by nbgrader's own commands:
 - the exchange (``c.Exchange.root``; students used ``nbgrader submit``): ``nbgrader collect``.
 
 When neither holds anything, the submissions already in the submitted folder are graded as they are.
+Both are nbgrader's commands with this course's plugins (``autograder.collect``): nothing in an
+upload is trusted, and what they find is reported for each student.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from autograder.collect.report import GRADED_ANYWAY, read_problems, report_path, report_size
 from autograder.course import Course
 
 
@@ -23,9 +26,19 @@ class CollectResult:
     assignment: str
     source: str  # "zip_collect", "collect" or "submitted"
     students: int
+    problems: tuple = ()  # CollectProblem: what collecting found, per student (autograder.collect.report)
+
+    @property
+    def refused(self) -> list:
+        """Problems that kept a student's work out (the command then exits 1)."""
+        return [problem for problem in self.problems if problem.kind not in GRADED_ANYWAY]
 
 
-def collect(course: Course, assignment: str) -> CollectResult:
+def collect(course: Course, assignment: str, since: int | None = None) -> CollectResult:
+    """Collect ``assignment``; its problems are what the collect report gained from byte ``since``
+    (default: from now)."""
+    report = report_path(course.root)
+    since = report_size(report) if since is None else since
     archive = course.lms_archive(assignment)
     exchange = course.exchange_root
     if archive.is_dir() and any(archive.iterdir()):
@@ -36,4 +49,6 @@ def collect(course: Course, assignment: str) -> CollectResult:
         source = "collect"
     else:
         source = "submitted"
-    return CollectResult(assignment, source, len(course.student_folders("submitted", assignment)))
+    course.config  # the course's checks run as its configuration loads (collect.hygiene)
+    problems = tuple(problem for problem in read_problems(report, since) if problem.assignment in (assignment, ""))
+    return CollectResult(assignment, source, len(course.student_folders("submitted", assignment)), problems)

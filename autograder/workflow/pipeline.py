@@ -12,6 +12,7 @@ from pathlib import Path
 
 from rich.console import Console
 
+from autograder.collect.report import report_path, report_size
 from autograder.course import Course
 from autograder.workflow.autograde import AutogradeResult, autograde_assignments
 from autograder.workflow.collect import collect
@@ -31,18 +32,21 @@ class ClassGrading:
 
 
 def grade_class(course: Course, assignments: list[str] | None = None, *, workers: int | None = None,
-                force: bool = False, console: Console | None = None, show_progress: bool = True) -> ClassGrading:
+                force: bool = False, console: Console | None = None, show_progress: bool = True,
+                collect_report_since: int | None = None) -> ClassGrading:
     from autograder.workflow.report import write_class_report
 
     console = console or Console()
     outcome = ClassGrading()
     assignments = assignments or course.assignments
+    # What collecting finds is told with the results.
+    since = report_size(report_path(course.root)) if collect_report_since is None else collect_report_since
     for assignment in assignments:
         collected = collect(course, assignment)
         console.print(f"[bold]{assignment}[/bold]: {collected.students} submissions ({collected.source})")
     # One pool for every assignment: no core idles while one assignment's last notebooks finish.
     outcome.results = autograde_assignments(course, assignments, workers=workers, force=force,
-                                            show_progress=show_progress)
+                                            show_progress=show_progress, collect_report_since=since)
     late = [entry for assignment in assignments for entry in late_submissions(course, assignment)]
     for assignment in assignments:
         outcome.feedback += generate_feedback(course, assignment)

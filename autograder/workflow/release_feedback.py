@@ -12,6 +12,8 @@ How a student gets feedback depends on how they handed in:
 
 from __future__ import annotations
 
+import os
+import stat
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,8 +38,11 @@ class ReleasedFeedback:
 def release_feedback(course: Course, assignment: str) -> ReleasedFeedback:
     released = ReleasedFeedback(assignment)
     by_student: dict[str, list[Path]] = {}
+    # Exactly the pages of the released notebooks, regular files only (a link would be followed).
+    stems = {Path(name).stem for name in course.notebooks(assignment)}
     for student, folder in course.student_folders("feedback", assignment).items():
-        pages = sorted(folder.glob("*.html"))
+        pages = sorted(page for page in folder.glob("*.html")
+                       if page.stem in stems and stat.S_ISREG(os.lstat(page).st_mode))
         if pages:
             by_student[student] = pages
     through_exchange = {s for s in by_student if (course.folder("feedback", s, assignment) / SECRET_FILE).is_file()}

@@ -41,7 +41,7 @@ def summary_tables(results: list[AutogradeResult], late: list[LateSubmission]) -
         overview.add_column(column, justify="left" if column in ("assignment", "sandbox") else "right")
     for result in results:
         sandbox = f"[red]NONE for {len(result.unsandboxed)} (allow_unsandboxed)[/red]" if result.unsandboxed else "yes"
-        overview.add_row(result.assignment, str(len(result.graded)), str(len(result.failed)),
+        overview.add_row(result.assignment, str(len(result.graded)), str(len(result.failed) + len(result.not_collected)),
                          str(sum(1 for entry in late if entry.assignment == result.assignment)),
                          str(len(result.run_notes)), str(len(result.skipped)), sandbox,
                          f"done at {result.seconds:.0f} s ({result.workers} workers)")
@@ -56,6 +56,14 @@ def summary_tables(results: list[AutogradeResult], late: list[LateSubmission]) -
         for submission, note in sorted(result.run_notes.items(), key=lambda item: item[0].student):
             details.add_row(submission.student, f"{submission.assignment}/{submission.notebook}",
                             "[yellow]cut short[/yellow]", note)
+        for submission, notes in sorted(result.set_aside.items(), key=lambda item: item[0].student):
+            for note in notes:
+                details.add_row(submission.student, f"{submission.assignment}/{submission.notebook}",
+                                "[yellow]set aside[/yellow]", note)
+        not_collected = set(result.not_collected)
+        for problem in sorted(result.collected, key=lambda p: p.student):
+            what = "[red]not collected[/red]" if problem in not_collected else f"[yellow]{problem.kind}[/yellow]"
+            details.add_row(problem.student, result.assignment, what, problem.detail)
         for submission in sorted(result.unsandboxed, key=lambda s: s.student):
             details.add_row(submission.student, f"{submission.assignment}/{submission.notebook}",
                             "[red]UNSANDBOXED[/red]", "ran with the grader's rights (c.SandboxedExecute.allow_unsandboxed)")

@@ -1,0 +1,135 @@
+"""``nbgrader zip_collect``'s extractor for an LMS download: only its top level, within limits.
+
+nbgrader's own extractor unpacks archives recursively, keeps mode bits and has no size cap, so a
+student's uploaded zip could carry files named as other students' (or as students that do not
+exist), a timestamp in a name of its own choosing, a setuid bit, or a gigabyte behind a megabyte.
+Here the instructor's download (the folder ``downloaded/<assignment>/archive``, files and the
+zip files the LMS made) is read, and only that top level is unpacked:
+
+- a member that is itself an archive is a student's upload of an archive: it is neither unpacked
+  nor collected, and is reported for that student (``archive_in_upload``);
+- members with an absolute or ``..`` path, or that are links, are skipped (``unsafe_member``);
+- the number of members, the total size, each member's size and its expansion ratio are bounded
+  (``archive_too_large``); sizes are counted while writing, not taken from the archive's word;
+- every file is written as a plain 0644 file, whatever mode the archive gave it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import stat
+import zipfile
+from pathlib import Path, PurePosixPath
+
+from nbgrader.plugins import ExtractorPlugin
+from traitlets import Float, Integer
+
+from autograder.collect.report import CollectReport
+
+ARCHIVE_SUFFIXES = (".zip", ".gz", ".tgz", ".tar", ".bz2", ".xz", ".7z", ".rar")
+CHUNK = 1 << 20
+
+
+class SafeExtractor(ExtractorPlugin):
+    max_members = Integer(20_000, help="Most members an LMS download may have.").tag(config=True)
+    max_total_bytes = Integer(2 << 30, help="Most bytes an LMS download may unpack to.").tag(config=True)
+    max_member_bytes = Integer(100 << 20, help="Largest file one member may unpack to.").tag(config=True)
+    max_ratio = Float(200.0, help="Largest expansion (unpacked / packed size) of one member above 1 MiB.").tag(config=True)
+
+    def _report(self, kind: str, name: str, detail: str) -> None:
+        CollectReport(parent=self.parent).record(kind, self._student_of(name), self._assignment(), detail, self.log)
+
+    def _assignment(self) -> str:
+        coursedir = getattr(self.parent, "coursedir", None)
+        return getattr(coursedir, "assignment_id", "") or ""
+
+    def _student_of(self, name: str) -> str:
+        """The student a member belongs to, by the collector's own file-name pattern (read as if an
+        archive were the notebook it should have been), if it matches."""
+        pattern = getattr(getattr(self.parent, "collector_plugin_inst", None), "named_regexp", "")
+        as_notebook = re.sub(r"(\.tar)?\.[A-Za-z0-9]+$", ".ipynb", name)
+        for candidate in (name, as_notebook):
+            try:
+                match = re.match(pattern, candidate) if pattern else None
+            except re.error:
+                return "(unknown)"
+            if match and match.groupdict().get("student_id"):
+                return match.groupdict()["student_id"]
+        return "(unknown)"
+
+    def extract(self, archive_path: str, extracted_path: str) -> None:
+        archive_path, extracted_path = Path(archive_path), Path(extracted_path)
+        for folder, _, files in os.walk(archive_path, followlinks=False):
+            relative = Path(folder).relative_to(archive_path)
+            for name in sorted(files):
+                path = Path(folder) / name
+                if not stat.S_ISREG(os.lstat(path).st_mode):
+                    self.log.warning("Skipping %s: not a regular file", path)
+                    continue
+                target = extracted_path / relative
+                target.mkdir(parents=True, exist_ok=True)
+                if name.lower().endswith(".zip"):
+                    self.log.info("Extracting the top level of %s", path)
+                    self._unpack(path, target)
+                elif name.lower().endswith(ARCHIVE_SUFFIXES):
+                    self._report("archive_in_upload", str(target / name), f"{name} is an archive, not a notebook: "
+                                 "it is not unpacked (hand in the .ipynb file itself)")
+                else:
+                    shutil.copyfile(path, target / name)
+                    os.chmod(target / name, 0o644)
+
+    def _unpack(self, zip_path: Path, target: Path) -> None:
+        try:
+            archive = zipfile.ZipFile(zip_path)
+        except (zipfile.BadZipFile, OSError) as error:
+            self.log.error("Cannot read %s: %s", zip_path, error)
+            return
+        with archive:
+            members = [info for info in archive.infolist() if not info.is_dir()]
+            if len(members) > self.max_members or sum(info.file_size for info in members) > self.max_total_bytes:
+                self._report("archive_too_large", str(target / zip_path.name), f"{zip_path.name}: {len(members)} members, "
+                             f"{sum(info.file_size for info in members)} bytes unpacked: over the limits; nothing taken")
+                return
+            written = 0
+            for info in members:
+                written += self._member(archive, info, target, self.max_total_bytes - written)
+
+    def _member(self, archive: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, budget: int) -> int:
+        name = info.filename
+        parts = PurePosixPath(name.replace("\\", "/")).parts
+        where = str(target.joinpath(*[part for part in parts if part not in ("/", "..")]))  # for the student's name
+        if name.startswith(("/", "\\")) or ".." in parts or not parts or stat.S_ISLNK(info.external_attr >> 16):
+            self._report("unsafe_member", where, f"{name}: an absolute or '..' path, or a link; skipped")
+            return 0
+        if name.lower().endswith(ARCHIVE_SUFFIXES):
+            self._report("archive_in_upload", where, f"{PurePosixPath(name).name} is an archive, not a notebook: "
+                         "it is not unpacked (hand in the .ipynb file itself)")
+            return 0
+        ratio_ok = info.file_size <= 1 << 20 or info.file_size <= self.max_ratio * max(info.compress_size, 1)
+        if info.file_size > self.max_member_bytes or not ratio_ok:
+            self._report("archive_too_large", where, f"{name}: {info.file_size} bytes from {info.compress_size}: "
+                         "over the limits; skipped")
+            return 0
+        path = target.joinpath(*parts)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        limit = min(info.file_size, budget)
+        written = 0
+        try:
+            with archive.open(info) as source, open(path, "wb") as out:
+                while chunk := source.read(CHUNK):
+                    written += len(chunk)
+                    if written > limit:  # more than the archive said, or than is left
+                        break
+                    out.write(chunk)
+        except (zipfile.BadZipFile, RuntimeError, OSError, EOFError) as error:  # encrypted, corrupt
+            path.unlink(missing_ok=True)
+            self._report("unsafe_member", where, f"{name}: cannot be read ({error}); skipped")
+            return 0
+        if written > limit:
+            path.unlink()
+            self._report("archive_too_large", where, f"{name}: unpacks to more than it declares; skipped")
+            return 0
+        os.chmod(path, 0o644)
+        return written

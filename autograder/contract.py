@@ -17,7 +17,7 @@ class GradedCell:
     """A graded (autograded test) cell: what it reads and what it is worth."""
 
     grade_id: str
-    answer_names: tuple[str, ...]  # the variables the cell's check reads from the notebook
+    answer_names: tuple[str, ...]  # the variables the cell's check reads (the first ones it needs)
     points: float
     title_ko: str
     title_en: str
@@ -51,10 +51,10 @@ LAB = Assignment(
         GradedCell("test_step_image", ("XXX",), 2, "1. 실험용 이미지 (step image)", "Step image"),
         GradedCell("test_lazy_weights", ("n_weights_before", "n_weights_after", "kernel_shape", "bias_shape", "conv"),
                    2, "2. Conv2D 가중치가 생기는 때", "When Conv2D creates its weights"),
-        GradedCell("test_set_filters", ("XXX", "XXX0", "XXX1", "conv"), 3,
+        GradedCell("test_set_filters", ("XXX0", "XXX1", "conv", "XXX"), 3,
                    "3. 평균 필터와 엣지 필터 정하기", "Setting a mean and an edge filter"),
-        GradedCell("test_stacked_filters", ("XXX", "twice"), 2, "4. 필터를 두 번 겹쳐 쓰기", "Applying filters twice"),
-        GradedCell("test_keeps_edge", ("twice", "keeps_edge"), 1, "4-2. 경계가 남는 조합",
+        GradedCell("test_stacked_filters", ("twice", "XXX", "conv"), 2, "4. 필터를 두 번 겹쳐 쓰기", "Applying filters twice"),
+        GradedCell("test_keeps_edge", ("keeps_edge",), 1, "4-2. 경계가 남는 조합",
                    "Which combinations keep the edge"),
         GradedCell("test_stride_padding", ("conv_output_size", "shape_stride2", "shape_same"), 2,
                    "5. 스트라이드와 패딩", "Stride and padding"),

@@ -40,7 +40,7 @@ ALLOWED = {
     "workflow": {"answers", "collect", "contract", "course", "exercises", "grading", "i18n", "sandbox", "scoring",
                  "settings"},
     "demo": {"contract", "course", "workflow"},
-    "authoring": {"contract"},
+    "authoring": {"contract", "scoring"},  # the homework notebook states the rubric's thresholds
     # Old import paths kept for notebooks released before autograder.notebook.
     "lab": {"exercises"},
     "homework": {"notebook"},

@@ -14,7 +14,7 @@ import nbformat
 import pytest
 
 from autograder.authoring.cells import graded_tests, notebook, solution
-from autograder.authoring.common import setup_cell
+from autograder.authoring.common import setup_cells
 from autograder.course import IN_KERNEL_GRADING_CONFIG
 from tests.conftest import copy_course
 from tests.submissions import cell_scores
@@ -26,7 +26,7 @@ ASSIGNMENT, NOTEBOOK = "stderr-probe", "probe.ipynb"
 # A correct answer, and a test cell during which Keras warns (a real UserWarning about an
 # argument it no longer wants) and C-level code writes to file descriptor 2, as TensorFlow does.
 PROBE = notebook([
-    setup_cell(),
+    *setup_cells(),
     solution("answer", """
         ### BEGIN SOLUTION
         answer = 42

@@ -38,6 +38,8 @@ def _encode_float(value: float):
 def _encode(value: Any, depth: int):
     if depth > MAX_DEPTH:
         return _unreadable("nested too deeply")
+    if isinstance(value, Unreadable):  # what extraction could not read (e.g. the student's function raised)
+        return _unreadable(value.reason)
     if value is None or isinstance(value, (bool, str)) and not isinstance(value, np.generic):
         if isinstance(value, str) and len(value) > MAX_STRING_CHARS:
             return _unreadable(f"string of {len(value)} characters")

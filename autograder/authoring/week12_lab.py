@@ -3,7 +3,7 @@
 from textwrap import dedent
 
 from autograder.authoring.cells import graded_tests, markdown, notebook, readonly_code, solution
-from autograder.authoring.common import HIDDEN_CHECK, setup_cell
+from autograder.authoring.common import HIDDEN_CHECK, setup_cells
 from autograder.contract import GRADED_CELLS, LAB
 
 ASSIGNMENT = LAB.name
@@ -29,8 +29,15 @@ def build():
               채점할 때는 값까지 확인하는 **숨은 테스트**(hidden tests)가 더 실행됩니다.
             - 변수 이름은 문제에 적힌 그대로 써야 채점됩니다.
             - 제출 전에 `Kernel → Restart & Run All` 로 처음부터 끝까지 오류 없이 실행되는지 확인하세요.
+            - 보이는 테스트는 채점에도 그대로 쓰입니다. 보이는 테스트가 통과하지 않는 답은 점수를 받지 못합니다.
+            - Colab처럼 코스 패키지가 없는 곳에서도 노트북이 돌아갑니다 (맨 위의 접힌 셀). 채점은 어디서 작업했든 같습니다.
+
+            **이어지는 문제의 채점 방식.** 각 문제는 그 문제가 묻는 개념만으로 채점합니다. 앞 문제의 결과를 쓰는
+            문제(3, 4, 6번)는 **정답인 앞 결과**로 계산한 답과 **여러분이 만든 앞 결과**로 계산한 답을 모두
+            정답으로 받습니다. 그래서 앞 문제에서 한 실수는 그 문제에서만 점수가 깎입니다.
+            또 어떤 문제도 그 문제에 필요 없는 변수를 요구하지 않습니다 (예: 문제 4-2는 `twice` 가 없어도 채점됩니다).
         """),
-        setup_cell(),
+        *setup_cells(),
 
         # 1 -----------------------------------------------------------------------------------
         markdown("step1-md", """
@@ -59,8 +66,7 @@ def build():
             plt.show()
         """),
         graded("test_step_image", """
-            from autograder.notebook import check_step_image_shape
-            check_step_image_shape(XXX)
+            visible.step_image(XXX)
         """),
 
         # 2 -----------------------------------------------------------------------------------
@@ -90,8 +96,7 @@ def build():
             conv.weights[0]  # kernel: (height, width, 입력 채널, 출력 채널)
         """),
         graded("test_lazy_weights", """
-            assert n_weights_before == 0, "처음 만든 Conv2D에는 가중치가 없어야 합니다."
-            assert tuple(kernel_shape) == (2, 2, 1, 2), f"kernel_shape: {kernel_shape}"
+            visible.lazy_weights(n_weights_before, kernel_shape)
         """),
 
         # 3 -----------------------------------------------------------------------------------
@@ -126,8 +131,7 @@ def build():
             plt.show()
         """),
         graded("test_set_filters", """
-            assert tuple(np.shape(XXX0))[-2:] == (49, 49) and tuple(np.shape(XXX1))[-2:] == (49, 49), \\
-                "XXX0, XXX1은 49x49여야 합니다."
+            visible.set_filters(XXX0, XXX1)
         """),
 
         # 4 -----------------------------------------------------------------------------------
@@ -136,7 +140,12 @@ def build():
 
             Conv2D의 출력도 이미지이므로 한 번 더 통과시킬 수 있습니다. 채널 하나(49×49)를
             `(1, 49, 49, 1)` 로 바꿔 `conv` 에 넣으면 다시 두 채널(48×48)이 나옵니다.
-            예를 들어 `conv(XXX0.reshape(1, 49, 49, 1))[..., 1]` 은 XXX → 평균 필터 → 엣지 필터 입니다.
+            예를 들어 `conv(XXX0.reshape(1, 49, 49, 1))[..., 1]` 은 XXX → 평균 필터 → 엣지 필터 입니다
+            (결과의 shape은 `(1, 48, 48)` 입니다. 그대로 써도 되고 `.reshape(48, 48)` 해도 됩니다).
+
+            두 필터는 모두 선형이고 bias가 0이므로, 순서를 바꿔도 결과가 같습니다: **mean->edge 와 edge->mean 은
+            (float32 계산의 아주 작은 반올림 오차를 빼면) 같은 그림**입니다. 2×2 필터 두 개를 겹치면 3×3 필터 하나를 쓰는 것과 같고,
+            그 3×3 필터는 두 필터의 순서와 상관없기 때문입니다. 그래서 이 두 조합은 결과만 보고는 순서를 구별할 수 없습니다.
 
             **문제 4-1.** 네 가지 조합을 딕셔너리 `twice` 에 48×48 결과로 저장하세요.
             키는 `"mean->mean"`, `"mean->edge"`, `"edge->mean"`, `"edge->edge"` 입니다 (앞이 먼저 적용한 필터).
@@ -159,19 +168,19 @@ def build():
             ax[1][0].imshow(XXX0.reshape(49, 49), cmap="gray"); ax[1][0].set_title("mean")
             ax[1][2].imshow(XXX1.reshape(49, 49), cmap="gray"); ax[1][2].set_title("edge")
             for col, name in enumerate(["mean->mean", "mean->edge", "edge->mean", "edge->edge"]):
-                ax[2][col].imshow(twice[name], cmap="gray"); ax[2][col].set_title(name)
+                ax[2][col].imshow(np.squeeze(np.asarray(twice[name])), cmap="gray"); ax[2][col].set_title(name)
             fig.tight_layout()
             plt.show()
         """),
         graded("test_stacked_filters", """
-            assert set(twice) == {"mean->mean", "mean->edge", "edge->mean", "edge->edge"}, "twice의 키를 확인하세요."
-            assert all(tuple(np.shape(v))[-2:] == (48, 48) for v in twice.values()), "각 결과는 48x48이어야 합니다."
+            visible.stacked_filters(twice)
         """),
         markdown("step4-question", """
             **문제 4-2.** 위 그림의 맨 아래 줄을 보고, 각 조합의 결과에 **원래 이미지의 경계가 남아 있는지**
-            답하세요. 여기서 "경계가 남아 있다"는 것은 거의 모든 행에서 가장 강한 반응(절댓값)이
-            원래 경계 자리(48×48 결과의 23, 24번째 열)에 있다는 뜻입니다. 딕셔너리 `keeps_edge` 에
-            네 조합마다 `True` / `False` 를 쓰세요.
+            답하세요. 여기서 "경계가 남아 있다"는 것은 거의 모든 행(90% 이상)에서 가장 강한 반응(절댓값)이
+            원래 경계 자리에 있다는 뜻입니다. 원래 경계 자리는 48×48 결과의 **0부터 세어 23번과 24번 열**,
+            즉 `twice[name][:, 23:25]` 입니다. 딕셔너리 `keeps_edge` 에 네 조합마다 `True` / `False` 를 쓰세요.
+            채점은 강의의 두 필터로 계산한 결과를 기준으로 합니다 (여러분의 `twice` 가 틀렸어도 이 문제는 따로 채점됩니다).
         """),
         solution("keeps_edge", """
             keeps_edge = {
@@ -185,8 +194,7 @@ def build():
             ### END SOLUTION
         """),
         graded("test_keeps_edge", """
-            assert set(keeps_edge) == {"mean->mean", "mean->edge", "edge->mean", "edge->edge"}, "네 조합 모두 답하세요."
-            assert all(v is not None for v in keeps_edge.values()), "None 대신 True 또는 False로 답하세요."
+            visible.keeps_edge(keeps_edge)
         """),
 
         # 5 -----------------------------------------------------------------------------------
@@ -217,7 +225,7 @@ def build():
             ### END SOLUTION
         """),
         graded("test_stride_padding", """
-            assert conv_output_size(50, 2) == 49, "stride 1, valid이면 50 -> 49입니다."
+            visible.stride_padding(conv_output_size(50, 2, 1, "valid"))
         """),
 
         # 6 -----------------------------------------------------------------------------------
@@ -263,8 +271,7 @@ def build():
             plt.show()
         """),
         graded("test_pooling", """
-            _toy = np.arange(16.0).reshape(4, 4)
-            assert np.shape(max_pool_2x2(_toy)) == (2, 2), "4x4를 2x2 pooling하면 2x2입니다."
+            visible.pooling(max_pool_2x2(np.arange(16.0).reshape(4, 4)))
         """),
 
         # 7 -----------------------------------------------------------------------------------
@@ -292,7 +299,7 @@ def build():
             ### END SOLUTION
         """),
         graded("test_parameter_sharing", """
-            assert n_conv_weights < n_dense_weights, "Conv2D가 훨씬 적은 가중치를 씁니다."
+            visible.parameter_sharing(n_dense_weights, n_conv_weights)
         """),
 
         # 8 -----------------------------------------------------------------------------------
@@ -323,7 +330,7 @@ def build():
             unit.summary()
         """),
         graded("test_basic_unit", """
-            assert len(unit.layers) == 3, "Conv2D, Activation, MaxPooling2D 세 층이어야 합니다."
+            visible.basic_unit(unit)
         """),
         markdown("outro", """
             ## 정리

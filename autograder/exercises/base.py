@@ -16,11 +16,14 @@ from typing import Any
 
 from autograder.answers.codec import Unreadable
 from autograder.contract import GradedCell
-from autograder.exercises.messages import CHECK_MESSAGES, CheckFailed
-from autograder.i18n import DEFAULT_LANGUAGE
+from autograder.exercises.messages import CHECK_MESSAGES, CheckFailed, explain_error
+from autograder.i18n import DEFAULT_LANGUAGE, Phrase, Wording
 from autograder.scoring.verdict import points_for
 
 MISSING = "__missing__"
+# How extraction marks an object it could not read with Keras' own methods (a layer that is not
+# a layer...): the answer is not the kind of value asked for, not an error in the student's code.
+READ_FAILED = "not the kind of value asked for"
 
 
 @dataclass(frozen=True)
@@ -135,8 +138,31 @@ def require(data: Mapping[str, Any], *names: str) -> list[Any]:
     values = [data.get(name) for name in names]
     for name, value in zip(names, values):
         if isinstance(value, Unreadable):
+            if value.reason.startswith(READ_FAILED):
+                raise CheckFailed("not_the_kind", name=name, detail=value.reason[len(READ_FAILED):].strip(" ()"))
+            if explain_error(value.reason, "en") is not None:  # the student's code raised it
+                raise CheckFailed("student_error", name=name, error=value.reason,
+                                  explanation=_Explanation(value.reason))
             raise CheckFailed("unreadable", name=name, reason=value.reason)
     return values
+
+
+class _Explanation(Phrase):
+    """An error's explanation, worded in the language the message is shown in."""
+
+    def __init__(self, error_text: str):
+        super().__init__(CHECK_MESSAGES, "explain_other")
+        self.error_text = error_text
+
+    def text(self, language: str = DEFAULT_LANGUAGE) -> str:
+        return explain_error(self.error_text, language) or CHECK_MESSAGES.message("explain_other", language)
+
+
+def optional(data: Mapping[str, Any], name: str):
+    """The value of ``name`` if it was defined and readable, else None (a step that can do
+    without it: the correct earlier result is used instead)."""
+    value = data.get(name)
+    return None if name in data.get(MISSING, ()) or isinstance(value, Unreadable) else value
 
 
 def judge_by_checks(check: Callable[[dict], None]) -> Callable[[dict, JudgeSettings], Judgement]:
@@ -146,12 +172,14 @@ def judge_by_checks(check: Callable[[dict], None]) -> Callable[[dict, JudgeSetti
         language = settings.language
         try:
             check(data)
-        except CheckFailed as failure:
+        except Wording as failure:  # a visible or a hidden check, worded in the course's language
             message = failure.text(language)
         except AssertionError as failure:  # a check written with a bare assertion
             message = str(failure) or CHECK_MESSAGES.message("failed", language)
         except Exception as error:  # noqa: BLE001 - malformed data must not crash grading
-            message = CHECK_MESSAGES.message("cannot_check", language, error=f"{type(error).__name__}: {error}")
+            text = f"{type(error).__name__}: {error}"
+            message = CHECK_MESSAGES.message("cannot_check", language, error=text,
+                                             explanation=explain_error(text, language))
         else:
             return Judgement("", 1.0)
         return Judgement("", 0.0, message, first_line(message))

@@ -21,8 +21,8 @@ from autograder.scoring import score_kernel
 # Keras computes in float32; values of the lab reach ~40, so compare at float32 precision.
 FLOAT32_ATOL = 1e-3
 COMPOSITIONS = ("mean->mean", "mean->edge", "edge->mean", "edge->edge")
-# After two stacked 2x2 filters, output columns 23 and 24 (0-based) straddle the edge between
-# input columns 24 and 25.
+# After two stacked 2x2 filters, output columns 23 and 24 (counted from 0) straddle the edge
+# between input columns 24 and 25.
 EDGE_COLUMNS_AFTER_TWO_FILTERS = (23, 24)
 EDGE_KEPT_THRESHOLD = 0.9
 
@@ -105,38 +105,73 @@ def check_filter_weights(kernel, bias) -> None:
     check(score_kernel(kernel[:, :, 0, 1], task="vertical_edge").fraction == 1.0, "channel1_not_vertical")
 
 
-def check_filtered_channels(xxx, xxx0, xxx1) -> None:
-    """XXX0 and XXX1 are the mean and edge filters applied to the student's own XXX."""
-    image = _image_2d(xxx, "XXX", 50)
+def _usable_images(images) -> list[np.ndarray]:
+    """The candidate input images (the student's ``XXX``, the correct one) that are 50x50."""
+    usable = []
+    for image in images:
+        try:
+            usable.append(_image_2d(image, "XXX", 50))
+        except CheckFailed:
+            continue
+    return usable
+
+
+def _closest(actual: np.ndarray, candidates: list[np.ndarray]) -> np.ndarray:
+    """The expected array ``actual`` is consistent with, else the first (for the message)."""
+    for expected in candidates:
+        if np.allclose(actual, expected, rtol=0, atol=FLOAT32_ATOL):
+            return expected
+    return candidates[0]
+
+
+def check_filtered_channels(images, xxx0, xxx1) -> None:
+    """XXX0 and XXX1 are the mean and edge filters applied to the student's own XXX, or to the
+    correct one (a wrong step 1 does not cost step 3)."""
     channel0 = _image_2d(xxx0, "XXX0", 49)
     channel1 = _image_2d(xxx1, "XXX1", 49)
-    _check_close(channel0, reference.apply_filters(image, "mean"), "XXX0", phrase("how_mean_applied"))
-    _check_close(channel1, reference.apply_filters(image, "edge"), "XXX1", phrase("how_edge_applied"))
+    images = _usable_images(images)
+    _check_close(channel0, _closest(channel0, [reference.apply_filters(i, "mean") for i in images]), "XXX0",
+                 phrase("how_mean_applied"))
+    _check_close(channel1, _closest(channel1, [reference.apply_filters(i, "edge") for i in images]), "XXX1",
+                 phrase("how_edge_applied"))
 
 
 # 4. filters applied twice ------------------------------------------------------------------
 
-def check_stacked_filters(xxx, twice: Mapping[str, object]) -> None:
-    """Each of the four compositions equals the two filters applied in order to the student's XXX."""
-    image = _image_2d(xxx, "XXX", 50)
+def own_filters(weights) -> dict | None:
+    """The student's own two filters (``conv.get_weights()``), if they have the lab's shape."""
+    try:
+        kernel = np.asarray(weights[0], dtype=np.float64)
+    except Exception:  # noqa: BLE001 - no usable weights: only the lecture's filters count
+        return None
+    if kernel.shape != (2, 2, 1, 2) or not np.all(np.isfinite(kernel)):
+        return None
+    return {"mean": kernel[:, :, 0, 0], "edge": kernel[:, :, 0, 1]}
+
+
+def check_stacked_filters(images, filter_sets, twice: Mapping[str, object]) -> None:
+    """Each of the four compositions is the two filters applied in order, to the student's XXX or
+    the correct one, with the lecture's filters or the student's own (consistent with step 3)."""
     missing = [name for name in COMPOSITIONS if name not in twice]
     check(not missing, "twice_keys", missing=missing, keys=list(COMPOSITIONS))
+    images = _usable_images(images)
     for name in COMPOSITIONS:
         first, second = name.split("->")
-        _check_close(_image_2d(twice[name], f"twice['{name}']", 48),
-                     reference.apply_filters(image, first, second), f"twice['{name}']",
+        answer = _image_2d(twice[name], f"twice['{name}']", 48)
+        candidates = [reference.apply_filters(image, first, second, filters=filters)
+                      for filters in filter_sets for image in images]
+        _check_close(answer, _closest(answer, candidates), f"twice['{name}']",
                      phrase("how_twice", first=first, second=second))
 
 
-def check_keeps_edge(twice: Mapping[str, object], keeps_edge: Mapping[str, object]) -> None:
-    """The student's yes/no per composition agrees with what their own response maps show."""
+def check_keeps_edge(keeps_edge: Mapping[str, object]) -> None:
+    """The student's yes/no per composition agrees with what the true response maps show (the
+    lecture's filters on the lecture's image), whatever the student's own ``twice`` holds."""
+    truth = reference.true_edge_kept_rates(EDGE_COLUMNS_AFTER_TWO_FILTERS)
     for name in COMPOSITIONS:
-        response = _image_2d(twice[name], f"twice['{name}']", 48)
-        measured = reference.edge_kept_rate(response, EDGE_COLUMNS_AFTER_TWO_FILTERS)
-        truth = measured >= EDGE_KEPT_THRESHOLD
         answer = keeps_edge.get(name)
         check(answer is not None, "keeps_edge_missing", name=name)
-        check(answer == truth, "keeps_edge_wrong", name=name, measured=measured)
+        check(answer == (truth[name] >= EDGE_KEPT_THRESHOLD), "keeps_edge_wrong", name=name, measured=truth[name])
 
 
 # 5. stride and padding ---------------------------------------------------------------------
@@ -155,9 +190,14 @@ def check_output_size_rule(answers: Sequence[Sequence]) -> None:
 
 
 def check_shape_equals(name: str, answer, measured) -> None:
-    answer_shape = _shape(answer) if answer is not None else None
+    """``answer`` is the shape ``measured`` (a tuple or list of whole numbers)."""
+    try:
+        answer_shape = _shape(answer)
+    except (TypeError, ValueError):  # None, a number, (None, 25, 25, 1)...: shown as written
+        answer_shape = None
     measured_shape = _shape(measured)
-    check(answer_shape == measured_shape, "must_equal", name=name, expected=measured_shape, answer=answer_shape)
+    check(answer_shape == measured_shape, "must_equal", name=name, expected=measured_shape,
+          answer=answer if answer_shape is None else answer_shape)
 
 
 # 6. pooling --------------------------------------------------------------------------------
@@ -170,9 +210,11 @@ def check_pooling_function(pooled, reduce, name: str, image) -> None:
     _check_close(pooled, expected, phrase("result_of_function", name=name), phrase("how_blocks"))
 
 
-def check_pooled_image(xxx, pooled, reduce, name: str) -> None:
-    image = _image_2d(xxx, "XXX", 50)
-    _check_close(_image_2d(pooled, name, 25), reference.pool_2x2(image, reduce), name, phrase("how_pooled"))
+def check_pooled_image(images, pooled, reduce, name: str) -> None:
+    """The Keras layer's result is the pooling of the student's XXX or of the correct one."""
+    answer = _image_2d(pooled, name, 25)
+    candidates = [reference.pool_2x2(image, reduce) for image in _usable_images(images)]
+    _check_close(answer, _closest(answer, candidates), name, phrase("how_pooled"))
 
 
 # 7. parameter sharing ----------------------------------------------------------------------
@@ -187,13 +229,47 @@ def check_parameter_counts(answers: Mapping[str, object], measured: Mapping[str,
 
 # 8. the basic unit conv - activation - pooling ---------------------------------------------
 
-def check_basic_unit(layer_kinds: Sequence[str], answer_shapes, measured_shapes) -> None:
-    """The unit is Conv2D, then an activation, then pooling, with the output shapes Keras gives."""
-    check(len(layer_kinds) == 3, "unit_three_layers", kinds=list(layer_kinds))
-    conv, activation, pooling = layer_kinds
-    check(conv == "Conv2D", "unit_first", kind=conv)
-    check(activation in {"Activation", "ReLU"}, "unit_second", kind=activation)
-    check(pooling in {"MaxPooling2D", "AveragePooling2D"}, "unit_third", kind=pooling)
+UNIT_CONV = {"filters": 2, "kernel_size": (2, 2), "strides": (1, 1), "padding": "valid"}
+UNIT_POOL = {"pool_size": (2, 2), "padding": "valid"}
+LINEAR = (None, "linear")
+
+
+def _pair(value):
+    try:
+        pair = tuple(int(v) for v in value) if isinstance(value, (list, tuple)) else (int(value), int(value))
+    except (TypeError, ValueError):
+        return None
+    return pair
+
+
+def _is_relu(layer: Mapping) -> bool:
+    config = layer.get("config", {}) if isinstance(layer.get("config"), dict) else {}
+    if layer.get("class") == "Activation":
+        return config.get("activation") == "relu"
+    if layer.get("class") == "ReLU":  # a plain ReLU: no cap, no leak, no threshold
+        return config.get("max_value") is None and not config.get("negative_slope") and not config.get("threshold")
+    return False
+
+
+def check_basic_unit(layers: Sequence[Mapping], answer_shapes, measured_shapes) -> None:
+    """The unit is exactly what step 8 asks: Conv2D(2, (2, 2)) with no activation of its own, then
+    a ReLU activation, then 2x2 max pooling; and the output shapes are those Keras gives."""
+    kinds = [layer.get("class") for layer in layers]
+    check(len(kinds) == 3, "unit_three_layers", kinds=list(kinds))
+    conv, activation, pooling = layers
+    check(conv.get("class") == "Conv2D", "unit_first", kind=conv.get("class"))
+    config = conv.get("config", {})
+    found = {"filters": config.get("filters"), "kernel_size": _pair(config.get("kernel_size")),
+             "strides": _pair(config.get("strides", 1)), "padding": config.get("padding", "valid")}
+    check(found == UNIT_CONV and config.get("activation") in LINEAR, "unit_conv_config",
+          found={**found, "activation": config.get("activation")})
+    check(activation.get("class") in {"Activation", "ReLU"}, "unit_second", kind=activation.get("class"))
+    check(_is_relu(activation), "unit_relu", found=activation.get("config"))
+    check(pooling.get("class") == "MaxPooling2D", "unit_third", kind=pooling.get("class"))
+    config = pooling.get("config", {})
+    found = {"pool_size": _pair(config.get("pool_size", 2)), "padding": config.get("padding", "valid")}
+    strides = _pair(config.get("strides")) if config.get("strides") is not None else found["pool_size"]
+    check(found == UNIT_POOL and strides == (2, 2), "unit_pool_config", found={**found, "strides": strides})
     answer = [_shape(shape) for shape in answer_shapes]
     measured = [_shape(shape) for shape in measured_shapes]
     side = reference.conv_output_size(50, 2) // 2

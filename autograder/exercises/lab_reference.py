@@ -31,12 +31,22 @@ def lecture_step_image(seed: int = STEP_IMAGE_SEED) -> np.ndarray:
     return clean + step_image_noise(seed)
 
 
-def apply_filters(image: np.ndarray, *filter_names: str) -> np.ndarray:
-    """Apply the named lecture filters one after another, as stacked Conv2D layers would."""
+def apply_filters(image: np.ndarray, *filter_names: str, filters=None) -> np.ndarray:
+    """Apply the named filters (the lecture's, or ``filters``: name -> 2x2) one after another, as
+    stacked Conv2D layers would."""
+    filters = FILTERS if filters is None else filters
     response = np.asarray(image, dtype=np.float64)
     for name in filter_names:
-        response = cross_correlate_valid(response, FILTERS[name])
+        response = cross_correlate_valid(response, filters[name])
     return response
+
+
+def true_edge_kept_rates(edge_columns: tuple[int, ...]) -> dict[str, float]:
+    """For each composition of two lecture filters on the lecture's image, how often the edge is
+    kept (:func:`edge_kept_rate`): the facts a student's yes/no answers are judged against."""
+    image = lecture_step_image()
+    return {name: edge_kept_rate(apply_filters(image, *name.split("->")), edge_columns)
+            for name in ("mean->mean", "mean->edge", "edge->mean", "edge->edge")}
 
 
 def edge_kept_rate(response: np.ndarray, edge_columns: tuple[int, ...]) -> float:

@@ -20,11 +20,42 @@ MESSAGES: dict[str, dict[str, str]] = {
               "before defining them.",
     },
     "unreadable": {"ko": "{name}을(를) 읽을 수 없습니다: {reason}", "en": "{name} could not be read: {reason}"},
+    "not_the_kind": {"ko": "{name}이(가) 문제에서 만들라고 한 종류의 값이 아니어서 읽을 수 없습니다 ({detail})",
+                     "en": "{name} is not the kind of value the exercise asks for, so it could not be read ({detail})"},
+    "student_error": {"ko": "{name}: 학생 코드에서 오류가 났습니다 — {explanation}. ({error})",
+                      "en": "{name}: your code raised an error — {explanation}. ({error})"},
     "not_an_array": {"ko": "{name}을(를) 숫자 배열로 읽을 수 없습니다: {error}",
                      "en": "{name} could not be read as an array of numbers: {error}"},
     "not_a_dict": {"ko": "{name}는 딕셔너리여야 합니다.", "en": "{name} must be a dictionary."},
     "not_dicts": {"ko": "{first}와 {second}는 딕셔너리여야 합니다.", "en": "{first} and {second} must be dictionaries."},
-    "cannot_check": {"ko": "답을 확인할 수 없습니다: {error}", "en": "The answer could not be checked: {error}"},
+    "cannot_check": {"ko": "답의 형식이 예상과 달라 확인할 수 없습니다 — {explanation}. ({error})",
+                     "en": "The answer is not in the expected form and could not be checked — {explanation}. ({error})"},
+    # --- what a Python error means, first, before its English message -----------------------
+    "explain_NameError": {"ko": "정의되지 않은 이름(변수나 함수)을 썼습니다. 철자와 셀 실행 순서를 확인하세요",
+                          "en": "a name (variable or function) was used before it was defined; check the spelling "
+                                "and the order in which the cells ran"},
+    "explain_TypeError": {"ko": "값의 종류(type)가 맞지 않습니다. 숫자·배열·None이 들어갈 자리를 확인하세요",
+                          "en": "a value of the wrong type was used; check where numbers, arrays or None go"},
+    "explain_ValueError": {"ko": "값이나 배열의 모양(shape)이 맞지 않습니다. reshape와 크기를 확인하세요",
+                           "en": "a value or an array's shape does not fit; check the reshape and the sizes"},
+    "explain_IndexError": {"ko": "범위를 벗어난 위치(인덱스)를 읽었습니다", "en": "an index was out of range"},
+    "explain_KeyError": {"ko": "딕셔너리에 없는 키를 읽었습니다", "en": "a key that the dictionary does not have was read"},
+    "explain_AttributeError": {"ko": "그 값에 없는 속성이나 메서드를 썼습니다", "en": "an attribute or method that the value "
+                               "does not have was used"},
+    "explain_ZeroDivisionError": {"ko": "0으로 나누었습니다", "en": "a number was divided by zero"},
+    "explain_InvalidArgumentError": {"ko": "TensorFlow 연산의 입력 모양이 맞지 않습니다", "en": "a TensorFlow operation got "
+                                     "an input of the wrong shape"},
+    "explain_NotImplementedError": {"ko": "답을 아직 쓰지 않았습니다 (raise NotImplementedError()를 지우고 답을 쓰세요)",
+                                    "en": "the answer is not written yet (replace raise NotImplementedError() by it)"},
+    "explain_ModuleNotFoundError": {"ko": "설치되지 않은 모듈을 불러왔습니다. 과제에 필요한 모듈(numpy, tensorflow, "
+                                    "matplotlib)만 쓰세요", "en": "a module that is not installed was imported; use only "
+                                    "the modules the assignment needs (numpy, tensorflow, matplotlib)"},
+    "explain_SyntaxError": {"ko": "코드의 문법이 틀렸습니다 (괄호, 따옴표, 콜론을 확인하세요)",
+                            "en": "the code is not valid Python (check brackets, quotes and colons)"},
+    "explain_IndentationError": {"ko": "들여쓰기가 맞지 않습니다", "en": "the indentation is wrong"},
+    "explain_VisibleCheckFailed": {"ko": "보이는 테스트가 통과하지 못했습니다. 메시지를 보고 답을 고치세요",
+                                   "en": "the visible test did not pass; read its message and fix the answer"},
+    "explain_other": {"ko": "코드 실행 중 오류가 났습니다", "en": "the code raised an error"},
     "failed": {"ko": "숨은 테스트를 통과하지 못했습니다.", "en": "The hidden tests did not pass."},
     # --- comparing values ----------------------------------------------------------------------
     "image_shape": {
@@ -89,10 +120,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "keeps_edge_missing": {"ko": "keeps_edge['{name}']에 True 또는 False를 쓰세요.",
                            "en": "Write True or False in keeps_edge['{name}']."},
     "keeps_edge_wrong": {
-        "ko": "'{name}': 각 행에서 가장 강한 반응이 경계 열에 있는 비율이 {measured:.0%}입니다. "
-              "keeps_edge['{name}']을(를) 다시 생각해 보세요.",
-        "en": "'{name}': in {measured:.0%} of the rows the strongest response is on the edge columns; "
-              "think again about keeps_edge['{name}'].",
+        "ko": "'{name}': 강의의 두 필터로 계산하면, 각 행에서 가장 강한 반응이 원래 경계 자리(0부터 세어 23번·24번 열)에 "
+              "있는 행의 비율이 {measured:.0%}입니다. keeps_edge['{name}']을(를) 다시 생각해 보세요.",
+        "en": "'{name}': with the lecture's two filters, {measured:.0%} of the rows have their strongest response on "
+              "the original edge (columns 23 and 24, counted from 0); think again about keeps_edge['{name}'].",
     },
     # --- 5. stride and padding -----------------------------------------------------------------
     "size_rule_unknown": {"ko": "conv_output_size를 확인할 수 없습니다.", "en": "conv_output_size could not be checked."},
@@ -117,17 +148,37 @@ MESSAGES: dict[str, dict[str, str]] = {
     "unit_first": {"ko": "첫 층은 Conv2D여야 합니다. 지금: {kind}", "en": "The first layer must be a Conv2D; now: {kind}"},
     "unit_second": {"ko": "두 번째 층은 activation이어야 합니다. 지금: {kind}",
                     "en": "The second layer must be an activation; now: {kind}"},
-    "unit_third": {"ko": "세 번째 층은 pooling이어야 합니다. 지금: {kind}",
-                   "en": "The third layer must be a pooling layer; now: {kind}"},
+    "unit_third": {"ko": "세 번째 층은 MaxPooling2D여야 합니다. 지금: {kind}",
+                   "en": "The third layer must be a MaxPooling2D layer; now: {kind}"},
     "unit_output": {
         "ko": "Conv2D(2, (2, 2))와 2x2 pooling이면 XXX의 출력은 (1, {side}, {side}, 2)입니다. 지금: {measured}",
         "en": "With Conv2D(2, (2, 2)) and 2x2 pooling the output for XXX is (1, {side}, {side}, 2); now: {measured}",
+    },
+    "unit_conv_config": {
+        "ko": "첫 층은 활성화 함수 없이 Conv2D(2, (2, 2)) (stride 1, padding 'valid')여야 합니다. 지금: {found}",
+        "en": "The first layer must be Conv2D(2, (2, 2)) (stride 1, 'valid' padding) with no activation; now: {found}",
+    },
+    "unit_relu": {"ko": "두 번째 층의 활성화 함수는 ReLU여야 합니다 (Activation(\"relu\")). 지금: {found}",
+                  "en": "The second layer's activation must be ReLU (Activation(\"relu\")); now: {found}"},
+    "unit_pool_config": {
+        "ko": "세 번째 층은 2x2 max pooling (pool_size=(2, 2), stride 2, padding 'valid')이어야 합니다. 지금: {found}",
+        "en": "The third layer must be 2x2 max pooling (pool_size=(2, 2), stride 2, 'valid' padding); now: {found}",
     },
     "unit_shapes": {"ko": "unit_output_shapes가 {measured}이어야 합니다. 지금: {answer}",
                     "en": "unit_output_shapes must be {measured}; now: {answer}"},
 }
 
 CHECK_MESSAGES = Catalogue(MESSAGES)
+
+
+def explain_error(error_text: str, language: str) -> str | None:
+    """A short explanation of a Python error given as ``"TypeName: message"``, or None if the
+    text does not look like one."""
+    name, colon, _ = str(error_text).partition(":")
+    if not colon or not name.strip().isidentifier():
+        return None
+    message_id = f"explain_{name.strip()}"
+    return CHECK_MESSAGES.message(message_id if message_id in CHECK_MESSAGES else "explain_other", language)
 
 
 def phrase(message_id: str, **fields) -> Phrase:

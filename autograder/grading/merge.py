@@ -14,6 +14,7 @@ import nbformat
 from nbgrader.preprocessors import ClearHiddenTests
 
 from autograder.exercises.base import Judgement
+from autograder.exercises.messages import explain_error
 from autograder.grading.graded_outputs import graded_outputs, no_judgement, record_judgement
 from autograder.grading.messages import GRADING_MESSAGES
 from autograder.inside import OUTPUT_MESSAGES, RUN_METADATA_KEY, message_size
@@ -55,6 +56,21 @@ def capped_outputs(outputs, limit: int, language: str) -> list:
     return kept
 
 
+def explained(outputs: list, language: str) -> list:
+    """``outputs`` with a short explanation of the error, in the course's language, just before
+    each error output: the student reads what went wrong before the Python traceback."""
+    shown = []
+    for output in outputs:
+        if output.get("output_type") == "error":
+            error = f"{str(output.get('ename', ''))[:80]}: {str(output.get('evalue', ''))[:300]}"
+            explanation = explain_error(error, language)
+            if explanation is not None:
+                shown.append(nbformat.v4.new_output("stream", name="stdout", text=GRADING_MESSAGES.message(
+                    "cell_error_explained", language, explanation=explanation, error=error)))
+        shown.append(output)
+    return shown
+
+
 def merge_run(nb, executed, graded: list, judgements: dict[str, Judgement], run_note: str | None,
               language: str, cell_output_chars: int) -> None:
     produced = {}
@@ -75,6 +91,7 @@ def merge_run(nb, executed, graded: list, judgements: dict[str, Judgement], run_
         else:
             ran = produced.get(cell.get("id"))
             same = ran is not None and ran.get("source") == cell.source
-            cell.outputs = capped_outputs(ran.get("outputs", []), cell_output_chars, language) if same else []
+            cell.outputs = explained(capped_outputs(ran.get("outputs", []), cell_output_chars, language)
+                                     if same else [], language)
             count = ran.get("execution_count") if same else None
             cell.execution_count = count if isinstance(count, int) else None

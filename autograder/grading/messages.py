@@ -17,7 +17,11 @@ GRADING_MESSAGES = Catalogue({
     },
     "cannot_judge": {"ko": "답을 채점할 수 없습니다: {error}", "en": "The answer could not be judged: {error}"},
     "no_judgement": {"ko": "채점 결과가 없습니다 (no judgement).", "en": "No judgement came back."},
-    "hidden_tests_passed": {"ko": "✓ 숨은 테스트 통과 (hidden tests passed)\n", "en": "✓ hidden tests passed\n"},
+    "hidden_tests_passed": {"ko": "✓ 보이는 테스트와 숨은 테스트 통과 (visible and hidden tests passed)\n",
+                            "en": "✓ visible and hidden tests passed\n"},
+    "cell_error_explained": {"ko": "[이 셀은 오류로 멈췄습니다 — {explanation}. 아래는 Python의 오류 메시지입니다: {error}]\n",
+                             "en": "[This cell stopped with an error — {explanation}. Python's error message follows: "
+                                   "{error}]\n"},
     # --- what the sanitizing step set aside (release_cells.py) --------------------------------
     "set_aside_unknown": {
         "ko": "{cell}번째 셀의 nbgrader 정보(grade id '{grade_id}')는 배포한 과제에 없어서 무시했습니다; 이 셀은 일반 셀로 실행됩니다.",

@@ -1,22 +1,26 @@
 """What the course's notebooks import, and nothing else: keep these names stable.
 
 Released notebooks are in students' hands for weeks, so every name here stays importable as it
-is; the rest of the package may move. A notebook's set-up cell imports::
+is; the rest of the package may move. A notebook's set-up cell takes::
 
-    from autograder.notebook import STEP_IMAGE_SEED, lecture_step_image, use_korean_font
+    STEP_IMAGE_SEED, lecture_step_image, use_korean_font, visible
 
-the lab's visible tests use the checks (``check_step_image_shape``), the homework's cells
-``visible_check`` and ``grade_edge_kernel``, and the source notebooks' hidden tests
-``run_hidden_check``. Notebooks released before this module existed import the same functions
-from ``autograder.lab.checks``, ``autograder.lab.reference``, ``autograder.plotting`` and
-``autograder.homework``, which stay as re-exports of these.
+from here (through ``_week12_tools``, which falls back to the copies the notebook carries when the
+course package is not installed, see :mod:`autograder.notebook.offline`). The lab's graded cells
+call the visible tests (``visible.step_image(XXX)``, ...), the homework's cells ``visible_check``
+and ``grade_edge_kernel``, and the source notebooks' hidden tests ``run_hidden_check``. Notebooks
+released before this module existed import the same functions from ``autograder.lab.checks``,
+``autograder.lab.reference``, ``autograder.plotting`` and ``autograder.homework``, which stay as
+re-exports of these; notebooks released before the visible tests moved here import
+``check_step_image_shape``.
 """
 
 from autograder.exercises import run_hidden_check
 from autograder.exercises.lab_checks import check_step_image_shape
 from autograder.exercises.lab_reference import STEP_IMAGE_SEED, lecture_step_image
+from autograder.exercises.lab_visible import IN_NOTEBOOK as visible
 from autograder.notebook.filter_check import grade_edge_kernel, visible_check
 from autograder.notebook.plotting import use_korean_font
 
-__all__ = ["STEP_IMAGE_SEED", "lecture_step_image", "use_korean_font", "check_step_image_shape",
+__all__ = ["STEP_IMAGE_SEED", "lecture_step_image", "use_korean_font", "visible", "check_step_image_shape",
            "visible_check", "grade_edge_kernel", "run_hidden_check"]

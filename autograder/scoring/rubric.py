@@ -6,11 +6,18 @@ Edge tasks (``'horizontal_edge'`` = the homework, ``'vertical_edge'`` = the lect
 ============  ======  =====================================================================
 criterion     weight  fraction earned
 ============  ======  =====================================================================
-localisation  0.5     :func:`~.metrics.localisation_rate` on the 40-image hidden battery
-flatness      0.2     ``clip(1 - flat_response_ratio, 0, 1)`` (no response to flat regions)
-selectivity   0.3     ``clip(2 * orientation_selectivity - 1, 0, 1)``: a 50/50 split between
-                      the target and the distractor orientation earns nothing
+localisation  0.5     :func:`~.metrics.localisation_rate` on the 40-image hidden battery,
+                      full from 98% of the lines across the edge (``rate / 0.98``)
+flatness      0.2     full up to a flat response of 5% of the filter's strength, then
+                      falling linearly to nothing at 100%: ``(1 - ratio) / 0.95``
+selectivity   0.3     full from 95% of the edge response on the asked-for orientation, then
+                      falling linearly to nothing at a 50/50 split: ``(2 s - 1) / 0.9``
 ============  ======  =====================================================================
+
+The thresholds are where a filter's behaviour starts to differ visibly from the intended one's:
+a filter within a few percent of ``[[-1, -1], [1, 1]]`` finds the same edge, with a flat response
+and an orientation preference no one could tell apart on the hidden images, and earns full marks;
+deductions start past them, in proportion. The homework notebook states them.
 
 Localisation alone cannot tell the diagonal Roberts kernels from the intended answer (both put
 their peak on the edge every time); selectivity is what separates them. Edge scores are
@@ -51,6 +58,10 @@ from .verdict import CriterionOutcome, KernelVerdict
 EDGE_WEIGHTS = MappingProxyType({"localisation": 0.5, "flatness": 0.2, "selectivity": 0.3})
 SMOOTHING_WEIGHTS = MappingProxyType({"mean": 0.5, "noise": 0.5})
 MEAN_TOLERANCE = 0.5  # |sum K - 1| at which "keeps the brightness" earns nothing
+# Where full marks end for each edge criterion (see the module docstring).
+LOCALISATION_FULL = 0.98  # share of the lines across the edge whose strongest response is on it
+FLATNESS_FULL = 0.05  # flat response, relative to the filter's strength
+SELECTIVITY_FULL = 0.95  # share of the edge response on the asked-for orientation
 BEST_NOISE_GAIN = 0.5  # the mean filter's ||K||_F: the least noise a mean-keeping 2x2 can leave
 SNAP = 1e-9  # fractions this close to 0 or 1 are reported as exactly 0 or 1
 
@@ -136,10 +147,10 @@ def _edge_criteria(unit: np.ndarray, task: Task, language: str):
     sel = orientation_selectivity(unit, task.orientation, task.distractor)
     w = task.weights
     criteria = [
-        _criterion("localisation", loc, loc, w, language, percent=format_percent(loc),
+        _criterion("localisation", loc, loc / LOCALISATION_FULL, w, language, percent=format_percent(loc),
                    profiles=task.orientation),
-        _criterion("flatness", flat, 1.0 - flat, w, language, percent=format_percent(flat)),
-        _criterion("selectivity", sel, 2.0 * sel - 1.0, w, language,
+        _criterion("flatness", flat, (1.0 - flat) / (1.0 - FLATNESS_FULL), w, language, percent=format_percent(flat)),
+        _criterion("selectivity", sel, (2.0 * sel - 1.0) / (2.0 * SELECTIVITY_FULL - 1.0), w, language,
                    percent=format_percent(sel), rest=format_percent(1.0 - sel),
                    target=task.orientation, distractor=task.distractor),
     ]

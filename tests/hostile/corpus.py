@@ -55,11 +55,13 @@ HOSTILE = [
     # --- forgeries that beat in-kernel grading ------------------------------------------
     Case("forge-np-allclose", LAB, {"step_image": WRONG_STEP_IMAGE + "\nnp.allclose = lambda *a, **k: True\n"},
          "honest-lab-wrong-image", forges_in_kernel=True),
+    # An int (the visible test takes 0 and 1 for False and True) that equals everything.
     Case("forge-always-equal", LAB, {"keeps_edge": """
-class _AlwaysEqual:
+class _AlwaysEqual(int):
     def __eq__(self, other):
         return True
-keeps_edge = {name: _AlwaysEqual() for name in ["mean->mean", "mean->edge", "edge->mean", "edge->edge"]}
+    __hash__ = int.__hash__
+keeps_edge = {name: _AlwaysEqual(0) for name in ["mean->mean", "mean->edge", "edge->mean", "edge->edge"]}
 """}, "honest-lab-no-keeps-edge", forges_in_kernel=True),
     Case("forge-input-transformer", HOMEWORK, {ANSWER: "get_ipython().input_transformers_cleanup.append(lambda lines: ['pass\\n'])"},
          "honest-hw-blank", forges_in_kernel=True),

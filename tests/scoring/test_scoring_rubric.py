@@ -147,3 +147,56 @@ def test_language_is_a_parameter_that_defaults_to_korean(tmp_path, monkeypatch):
     assert score_kernel(INTENDED).language == "ko"
     assert score_kernel(INTENDED, language="en").language == "en"
     assert score_kernel(INTENDED, language="fr").language == "ko"
+
+
+# --- where full marks end (issue: a filter no one can tell apart from the intended one) ----------
+
+def _perturbed(base, size, seed):
+    """``base`` with every weight moved by up to ``size`` of the filter's largest weight."""
+    base = np.asarray(base, dtype=float)
+    noise = np.random.default_rng(seed).uniform(-1.0, 1.0, size=(2, 2))
+    return base + size * np.abs(base).max() * noise
+
+
+@pytest.mark.parametrize("seed", range(25))
+@pytest.mark.parametrize("base", [INTENDED, SINGLE_COLUMN])
+def test_a_filter_within_two_percent_of_an_intended_one_earns_full_marks(base, seed):
+    kernel = _perturbed(base, 0.02, seed)
+    verdict = score(kernel)
+    assert verdict.fraction == 1.0, (kernel.tolist(), [(c.name, c.measured) for c in verdict.criteria])
+
+
+def test_the_issues_example_earns_full_marks():
+    assert score([[-1.0, -0.98], [1.02, 1.0]]).points(10) == 10.0
+
+
+@pytest.mark.parametrize("criterion, kernel", [
+    # a brightness response: weights summing to 30% of the filter's strength
+    ("flatness", [[-1.0, -1.0], [1.3, 1.3]]),
+    # a clear vertical component: 30% of the edge response on the lecture's orientation
+    ("selectivity", [[-1.0, -0.2], [0.2, 1.0]]),
+])
+def test_deductions_start_where_the_behaviour_visibly_differs(criterion, kernel):
+    by_name = {c.name: c for c in score(kernel).criteria}
+    assert by_name[criterion].fraction < 1.0, (criterion, by_name[criterion].measured)
+
+
+@pytest.mark.parametrize("name", ["flatness", "selectivity"])
+def test_past_its_threshold_a_criterion_falls_steadily_with_the_difference(name):
+    # Adding a growing brightness response (flatness) or a growing vertical part (selectivity).
+    steps = np.linspace(0.0, 3.0, 31)
+    extra = {"flatness": np.array([[0.0, 0.0], [1.0, 1.0]]), "selectivity": np.array([[-1.0, 1.0], [-1.0, 1.0]])}[name]
+    fractions = [{c.name: c.fraction for c in score(np.array(INTENDED, float) + t * extra).criteria}[name]
+                 for t in steps]
+    assert fractions[0] == 1.0 and fractions[-1] < 0.6
+    assert all(later <= earlier + 1e-12 for earlier, later in zip(fractions, fractions[1:]))
+
+
+def test_the_homework_notebook_states_each_threshold():
+    from autograder.scoring.rubric import FLATNESS_FULL, LOCALISATION_FULL, SELECTIVITY_FULL
+    from tests.conftest import REPO_ROOT
+
+    notebook = json.loads((REPO_ROOT / "assignments" / "week12-homework" / "edge_filter.ipynb").read_text())
+    rubric = next("".join(cell["source"]) for cell in notebook["cells"] if cell.get("id") == "rubric")
+    for threshold in (LOCALISATION_FULL, FLATNESS_FULL, SELECTIVITY_FULL):
+        assert f"{threshold:.0%}" in rubric

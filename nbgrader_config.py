@@ -55,10 +55,24 @@ c.SandboxedExecute.cell_timeout = 120
 c.SandboxedExecute.allow_unsandboxed = False
 
 # The exchange (where `nbgrader release_feedback` puts feedback and `nbgrader collect` finds
-# submissions) lives in the course folder, so one machine needs no shared /srv directory.
+# submissions) lives in the course folder, so one machine needs no shared /srv directory; it is
+# made (as nbgrader's release would) when this file is loaded, so the formgrader finds it. On a
+# JupyterHub whose students submit through the exchange, point it at the hub's shared folder.
 c.Exchange.root = os.path.join(COURSE_ROOT, "exchange")
 # Collecting from the exchange copies regular files only (nbgrader's copy follows symlinks).
 c.ExchangeFactory.collect = "autograder.collect.exchange.SafeExchangeCollect"
+# Releasing feedback (nbgrader release_feedback, the formgrader's button) sends exchange
+# submissions' pages to the exchange and packs the others for the LMS (autograder/lms/release.py).
+c.ExchangeFactory.release_feedback = "autograder.lms.release.ReleaseFeedbackByRoute"
+
+# Where submissions come from and results go back (autograder/lms/presets.py): "generic" (the file
+# names below), "canvas" (Canvas's "Download Submissions" zip, LATE marks kept; out: its gradebook
+# import CSV) or "moodle" (Moodle's "Download all submissions" zip, in folders or not, with its
+# grading worksheet beside it for lateness; out: the worksheet to upload and the feedback-files zip).
+c.Lms.preset = "generic"
+# The LMS's names and ids of the assignments, for the grade export's columns (Canvas matches a
+# column "<title> (<id>)" by the id in the assignment's address), e.g.
+# c.Lms.assignment_titles = {"week12-lab": "12주차 실습"}; c.Lms.assignment_ids = {"week12-lab": "4521"}
 
 # An LMS download for `nbgrader zip_collect`: downloaded/<assignment>/archive/*.zip holding files
 # named <student>__<UTC time, e.g. 20260525T145900Z>__<notebook>.ipynb.
@@ -115,5 +129,8 @@ c.GenerateFeedback.HTMLExporter.extra_template_paths = week12_feedback.template_
 from autograder.collect.hygiene import keep_course_safe  # noqa: E402
 from autograder.grading.recovery import discard_unfinished_grading  # noqa: E402
 
+from autograder.collect.exchange import ensure_exchange_root  # noqa: E402
+
 discard_unfinished_grading(COURSE_ROOT)
 keep_course_safe(c, COURSE_ROOT)
+ensure_exchange_root(c.Exchange.root)

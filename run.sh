@@ -81,6 +81,23 @@ setup_account_python() {
     fi
 }
 
+# tests/test_postgres_gradebook.py grades on a real PostgreSQL server: Debian's postgresql, whose
+# programs (initdb, pg_ctl) the test runs as an ordinary account in a temporary folder. No
+# cluster of the package's own is made or started.
+setup_postgres() {
+    ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && return 0
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        echo "== installing the Debian package postgresql (for the shared-gradebook test)"
+        mkdir -p /etc/postgresql-common
+        [ -f /etc/postgresql-common/createcluster.conf ] || echo "create_main_cluster = false" > /etc/postgresql-common/createcluster.conf
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null \
+            || echo "warning: installing postgresql failed; the PostgreSQL gradebook test will fail." >&2
+    else
+        echo "warning: PostgreSQL's server is not installed and cannot be installed here (needs root and apt-get);" \
+             "install Debian's postgresql, else the PostgreSQL gradebook test fails." >&2
+    fi
+}
+
 case "$job" in
     main)
         setup_venv
@@ -90,6 +107,7 @@ case "$job" in
         setup_venv
         setup_browser
         setup_account_python
+        setup_postgres
         # The whole suite (no arguments, as CI runs it) must not skip what needs a sandbox: there a
         # missing sandbox is a failure. A chosen tier (-m unit...) may skip it, with the reason.
         [ $# -gt 0 ] || export WEEK12_REQUIRE_SANDBOX=${WEEK12_REQUIRE_SANDBOX:-1}

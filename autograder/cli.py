@@ -93,9 +93,11 @@ def _release_feedback(course: Course, args) -> int:
 
 
 def _export(course: Course, args) -> int:
-    from autograder.workflow.export import export_grades
+    from autograder.workflow.export import export_for_lms, export_grades
 
     print(f"grades written to {export_grades(course, args.to)}")
+    for path in export_for_lms(course):
+        print(f"for the LMS's gradebook import: {path}")
     return 0
 
 

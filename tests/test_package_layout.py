@@ -30,14 +30,15 @@ ALLOWED = {
     "scoring": {"i18n"},
     "answers": set(),
     "sandbox": set(),
-    "collect": set(),
+    "lms": {"course"},  # the exports read the gradebook of the course they are given
+    "collect": {"lms"},
     "exercises": {"answers", "contract", "i18n", "scoring"},
     "notebook": {"contract", "exercises", "i18n", "scoring"},
     "inside": {"exercises", "i18n"},
     "grading": {"answers", "contract", "exercises", "i18n", "inside", "sandbox", "scoring", "settings"},
     "feedback": {"contract", "exercises", "grading"},
     "preprocessors": {"feedback", "grading"},
-    "workflow": {"answers", "collect", "contract", "course", "exercises", "grading", "i18n", "sandbox", "scoring",
+    "workflow": {"answers", "collect", "contract", "course", "exercises", "grading", "i18n", "lms", "sandbox", "scoring",
                  "settings"},
     "demo": {"contract", "course", "workflow"},
     "authoring": {"contract", "scoring"},  # the homework notebook states the rubric's thresholds

@@ -66,3 +66,18 @@ class SafeExchangeCollect(ExchangeCollect):
             self._report("dropped", student, f"{skipped.relative_to(src)} is not a regular file (a link, a device, "
                          "a FIFO); not copied")
         rename_variants(Path(dest), self._expected(), lambda kind, detail: self._report(kind, student, detail))
+
+
+def ensure_exchange_root(root: str, groupshared: bool = False) -> None:
+    """Make the course's exchange folder, with the permissions nbgrader's own release sets on it,
+    if it is missing: nbgrader's commands and the formgrader refuse (or warn about) a missing
+    exchange. Nothing is changed when it exists; a folder that cannot be made is left to
+    nbgrader's own message."""
+    if os.path.isdir(root):
+        return
+    mode = 0o777 | (stat.S_ISGID if groupshared else 0)  # nbgrader's ExchangeReleaseAssignment.ensure_root
+    try:
+        os.makedirs(root, exist_ok=True)
+        os.chmod(root, mode)
+    except OSError:
+        pass

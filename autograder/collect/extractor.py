@@ -32,6 +32,21 @@ ARCHIVE_SUFFIXES = (".zip", ".gz", ".tgz", ".tar", ".bz2", ".xz", ".7z", ".rar")
 CHUNK = 1 << 20
 
 
+UTF8_NAME_FLAG = 0x800
+
+
+def member_name(info: zipfile.ZipInfo) -> str:
+    """The member's name as its LMS wrote it. A zip without the UTF-8 flag (Canvas's rubyzip sets
+    none) is read by Python as code page 437, which turns Korean names into mojibake: those bytes
+    are read again as UTF-8 when they are valid UTF-8."""
+    if info.flag_bits & UTF8_NAME_FLAG:
+        return info.filename
+    try:
+        return info.filename.encode("cp437").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return info.filename
+
+
 class SafeExtractor(ExtractorPlugin):
     max_members = Integer(20_000, help="Most members an LMS download may have.").tag(config=True)
     max_total_bytes = Integer(2 << 30, help="Most bytes an LMS download may unpack to.").tag(config=True)
@@ -46,17 +61,22 @@ class SafeExtractor(ExtractorPlugin):
         return getattr(coursedir, "assignment_id", "") or ""
 
     def _student_of(self, name: str) -> str:
-        """The student a member belongs to, by the collector's own file-name pattern (read as if an
-        archive were the notebook it should have been), if it matches."""
-        pattern = getattr(getattr(self.parent, "collector_plugin_inst", None), "named_regexp", "")
+        """The student a member belongs to, by the collector's own reading of file names (read as
+        if an archive were the notebook it should have been), if it matches."""
+        collector = getattr(self.parent, "collector_plugin_inst", None)
         as_notebook = re.sub(r"(\.tar)?\.[A-Za-z0-9]+$", ".ipynb", name)
         for candidate in (name, as_notebook):
-            try:
-                match = re.match(pattern, candidate) if pattern else None
-            except re.error:
-                return "(unknown)"
-            if match and match.groupdict().get("student_id"):
-                return match.groupdict()["student_id"]
+            if hasattr(collector, "student_of"):
+                student = collector.student_of(candidate)
+            else:
+                pattern = getattr(collector, "named_regexp", "")
+                try:
+                    match = re.match(pattern, candidate) if pattern else None
+                except re.error:
+                    return "(unknown)"
+                student = match.groupdict().get("student_id") if match else None
+            if student:
+                return student
         return "(unknown)"
 
     def extract(self, archive_path: str, extracted_path: str) -> None:
@@ -97,7 +117,7 @@ class SafeExtractor(ExtractorPlugin):
                 written += self._member(archive, info, target, self.max_total_bytes - written)
 
     def _member(self, archive: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, budget: int) -> int:
-        name = info.filename
+        name = member_name(info)
         parts = PurePosixPath(name.replace("\\", "/")).parts
         where = str(target.joinpath(*[part for part in parts if part not in ("/", "..")]))  # for the student's name
         if name.startswith(("/", "\\")) or ".." in parts or not parts or stat.S_ISLNK(info.external_attr >> 16):

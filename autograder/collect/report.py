@@ -6,7 +6,8 @@ commands read what was added while they ran. Every entry is also logged. ``kind`
 it is not unpacked), ``archive_too_large`` (limits), ``unsafe_member`` (an absolute or ``..``
 path, a link), ``unsafe_id``, ``duplicate`` (one student twice: both files named), ``renamed``
 (a common variant of the expected notebook, graded as it), ``unknown_notebook`` (found A;
-expected B), ``dropped`` (not a regular file).
+expected B), ``dropped`` (not a regular file), ``unrecognised`` (a file not named as the course's LMS
+preset reads its download).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from traitlets import Unicode
 from traitlets.config import Configurable
 
 KINDS = ("archive_in_upload", "archive_too_large", "unsafe_member", "unsafe_id", "duplicate", "renamed",
-         "unknown_notebook", "dropped")
+         "unknown_notebook", "dropped", "unrecognised")
 # Kinds after which the student's work was graded anyway (as the expected notebook).
 GRADED_ANYWAY = ("renamed", "dropped")
 

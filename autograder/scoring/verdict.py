@@ -17,6 +17,14 @@ import numpy as np
 from .messages import format_percent, message
 
 
+# Inline styles: the verdict is shown in the notebook, on the feedback page and in nbgrader's
+# formgrader, and only inline styles reach all three (the formgrader's page has no CSS for
+# tables in outputs, and notebook front ends drop <style> elements from untrusted outputs).
+TABLE_STYLE = "border-collapse: collapse; margin: 0.5em 0"
+TABLE_CELL_STYLE = "border: 1px solid #ccc; padding: 3px 8px; text-align: left; vertical-align: top"
+TABLE_HEAD_STYLE = TABLE_CELL_STYLE + "; background: #f5f5f5"
+
+
 @dataclass(frozen=True)
 class CriterionOutcome:
     """One rubric criterion: what was measured, the share of it earned, and why.
@@ -158,14 +166,15 @@ class KernelVerdict:
         if self.messages:
             parts.append("<ul>" + "".join(f"<li>{esc(m)}</li>" for m in self.messages) + "</ul>")
         if self.criteria:
-            head = "".join(f"<th>{esc(message(k, lang))}</th>" for k in (
+            head = "".join(f'<th style="{TABLE_HEAD_STYLE}">{esc(message(k, lang))}</th>' for k in (
                 "table_criterion", "table_measured", "table_weight", "table_score",
                 "table_comment"))
+            td = f'<td style="{TABLE_CELL_STYLE}">'
             rows = "".join(
-                f"<tr><td>{esc(c.label)}</td><td>{c.measured:.3g}</td><td>{c.weight:g}</td>"
-                f"<td>{esc(format_percent(c.fraction))}</td><td>{esc(c.message)}</td></tr>"
+                f"<tr>{td}{esc(c.label)}</td>{td}{c.measured:.3g}</td>{td}{c.weight:g}</td>"
+                f"{td}{esc(format_percent(c.fraction))}</td>{td}{esc(c.message)}</td></tr>"
                 for c in self.criteria)
-            parts.append(f"<table><tr>{head}</tr>{rows}</table>")
+            parts.append(f'<table style="{TABLE_STYLE}"><tr>{head}</tr>{rows}</table>')
         if png is None:
             try:
                 png = self.figure_png()

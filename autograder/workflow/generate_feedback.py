@@ -18,5 +18,7 @@ def feedback_pages(course: Course, assignment: str) -> list[Path]:
 
 
 def generate_feedback(course: Course, assignment: str) -> list[Path]:
+    if not course.student_folders("autograded", assignment):
+        return []  # nothing graded (nothing collected): nbgrader would stop with "No notebooks were matched"
     course.nbgrader("generate_feedback", assignment, "--force")
     return feedback_pages(course, assignment)

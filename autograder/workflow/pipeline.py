@@ -16,7 +16,7 @@ from autograder.collect.report import report_path, report_size
 from autograder.course import Course
 from autograder.workflow.autograde import AutogradeResult, autograde_assignments
 from autograder.workflow.collect import collect
-from autograder.workflow.export import export_grades
+from autograder.workflow.export import export_for_lms, export_grades
 from autograder.workflow.generate_feedback import generate_feedback
 from autograder.workflow.release_feedback import release_feedback
 from autograder.workflow.summary import late_submissions, summary_tables
@@ -28,6 +28,7 @@ class ClassGrading:
     feedback: list[Path] = field(default_factory=list)
     released: list = field(default_factory=list)  # ReleasedFeedback per assignment
     grades_csv: Path | None = None
+    lms_grades: list[Path] = field(default_factory=list)  # the grade files for the LMS's import
     report: Path | None = None
 
 
@@ -52,6 +53,7 @@ def grade_class(course: Course, assignments: list[str] | None = None, *, workers
         outcome.feedback += generate_feedback(course, assignment)
         outcome.released.append(release_feedback(course, assignment))
     outcome.grades_csv = export_grades(course)
+    outcome.lms_grades = export_for_lms(course)
     outcome.report = write_class_report(course.root)
     for table in summary_tables(outcome.results, late):
         console.print(table)
@@ -81,8 +83,9 @@ def print_locations(course: Course, outcome: ClassGrading, console: Console) -> 
             console.print(f"  released:      {len(released.to_exchange)} {released.assignment} pages to the exchange "
                           f"({shown(course.exchange_root)}; students run nbgrader fetch_feedback)")
         if released.lms_archive:
-            console.print(f"  for the LMS:   {shown(released.lms_archive)} ({len(released.in_lms_archive)} pages, "
-                          "<student>/<notebook>.html)")
+            console.print(f"  for the LMS:   {shown(released.lms_archive)} ({len(released.in_lms_archive)} pages)")
     console.print(f"grades (CSV):    {shown(outcome.grades_csv)}")
+    for path in outcome.lms_grades:
+        console.print(f"  for the LMS:   {shown(path)} (its gradebook import)")
     console.print(f"gradebook:       {describe_gradebook(course.db_url(), shown)}")
     console.print(f"class report:    {shown(outcome.report)}")

@@ -7,18 +7,23 @@ How a student gets feedback depends on how they handed in:
   reproduce, and ``nbgrader fetch_feedback`` finds it. nbgrader needs the submission's secret
   (``submission_secret.txt``, written by ``nbgrader submit``) for that;
 - through an LMS (``zip_collect``): there is no secret and no exchange account, so the pages are
-  packed into one zip, ``exports/<assignment>-feedback.zip`` holding ``<student>/<notebook>.html``.
+  packed into one zip in the layout of the course's LMS (``c.Lms.preset``,
+  :func:`autograder.lms.presets.feedback_archive`): Moodle's feedback-files upload, a folder per
+  student for Canvas, ``<student>/<notebook>.html`` otherwise.
+
+nbgrader's own ``release_feedback`` (and the formgrader's button) routes the same way
+(:mod:`autograder.lms.release`).
 """
 
 from __future__ import annotations
 
 import os
 import stat
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder.course import Course
+from autograder.lms.presets import Lms, feedback_archive
 
 SECRET_FILE = "submission_secret.txt"
 
@@ -56,14 +61,9 @@ def release_feedback(course: Course, assignment: str) -> ReleasedFeedback:
         released.to_exchange = [page for s in sorted(through_exchange) for page in by_student[s]]
     through_lms = sorted(set(by_student) - through_exchange)
     if through_lms:
-        archive = course.exports_dir / f"{assignment}-feedback.zip"
-        archive.parent.mkdir(parents=True, exist_ok=True)
-        with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as packed:
-            for student in through_lms:
-                for page in by_student[student]:
-                    packed.write(page, f"{student}/{page.name}")
-                    released.in_lms_archive.append(page)
-        released.lms_archive = archive
+        released.lms_archive = feedback_archive(course, Lms(config=course.config), assignment,
+                                                {student: by_student[student] for student in through_lms})
+        released.in_lms_archive = [page for student in through_lms for page in by_student[student]]
     return released
 
 

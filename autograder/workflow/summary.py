@@ -10,6 +10,7 @@ from rich.table import Table
 
 from autograder.course import Course
 from autograder.i18n import format_delay
+from autograder.lms.roster import load_roster
 from autograder.workflow.autograde import AutogradeResult
 
 
@@ -17,20 +18,32 @@ from autograder.workflow.autograde import AutogradeResult
 class LateSubmission:
     student: str
     assignment: str
-    seconds_late: float
+    seconds_late: float | None  # None: the LMS marked it late without saying by how much
+    source: str = ""  # "": the gradebook (submission time against the due date); else what the LMS said
+
+    def describe(self) -> str:
+        how = "late" if self.seconds_late is None else f"{format_delay(self.seconds_late, 'en')} late"
+        return f"{how} (according to {self.source})" if self.source else how
 
 
 def late_submissions(course: Course, assignment: str) -> list[LateSubmission]:
-    late = []
+    """Who handed ``assignment`` in late: by the gradebook (the submission's time against nbgrader's
+    due date) and, for work collected from an LMS, by what the LMS itself said (Canvas's LATE mark,
+    Moodle's grading worksheet), which nbgrader's due date does not overrule."""
+    late = {}
     with course.gradebook() as gradebook:
         try:
             submissions = gradebook.assignment_submissions(assignment)
         except MissingEntry:
-            return []
+            submissions = []
         for submission in submissions:
             if submission.total_seconds_late > 0:
-                late.append(LateSubmission(submission.student_id, assignment, submission.total_seconds_late))
-    return sorted(late, key=lambda entry: entry.student)
+                late[submission.student_id] = LateSubmission(submission.student_id, assignment,
+                                                             submission.total_seconds_late)
+    for student, entry in load_roster(course.root).get(assignment, {}).items():
+        if entry.late and student not in late:
+            late[student] = LateSubmission(student, assignment, entry.seconds_late, entry.lateness_source)
+    return sorted(late.values(), key=lambda entry: entry.student)
 
 
 def summary_tables(results: list[AutogradeResult], late: list[LateSubmission]) -> list[Table]:
@@ -68,7 +81,8 @@ def summary_tables(results: list[AutogradeResult], late: list[LateSubmission]) -
             details.add_row(submission.student, f"{submission.assignment}/{submission.notebook}",
                             "[red]UNSANDBOXED[/red]", "ran with the grader's rights (c.SandboxedExecute.allow_unsandboxed)")
     for entry in late:
-        details.add_row(entry.student, entry.assignment, "[yellow]late[/yellow]", f"{format_delay(entry.seconds_late, 'en')} late")
+        details.add_row(entry.student, entry.assignment, "[yellow]late[/yellow]", entry.describe())
     if details.row_count:
         tables.append(details)
     return tables
+

@@ -54,6 +54,11 @@ c.Autograde.sanitize_preprocessors = [
 c.SandboxedExecute.cell_timeout = 120
 c.SandboxedExecute.allow_unsandboxed = False
 
+# `week12 autograde` runs the notebooks here, one sandbox per core, unless a Dask scheduler is
+# named (here or with --scheduler): its workers then run them, each in a sandbox of its own, and
+# this machine's nbgrader still writes every grade (README: "Grading on a Dask cluster").
+c.Cluster.scheduler = ""
+
 # The exchange (where `nbgrader release_feedback` puts feedback and `nbgrader collect` finds
 # submissions) lives in the course folder, so one machine needs no shared /srv directory; it is
 # made (as nbgrader's release would) when this file is loaded, so the formgrader finds it. On a

@@ -64,7 +64,7 @@ def _autograde(course: Course, args) -> int:
 
     console = _console()
     results = autograde_assignments(course, args.assignments, workers=args.workers, force=args.force,
-                                    collect_report_since=args.collect_report_since)
+                                    collect_report_since=args.collect_report_since, scheduler=args.scheduler)
     late = [entry for a in args.assignments for entry in late_submissions(course, a)]
     for table in summary_tables(results, late):
         console.print(table)
@@ -127,7 +127,7 @@ def _grade(course: Course, args) -> int:
 
     console = _console()
     outcome = grade_class(course, args.assignments or None, workers=args.workers, force=args.force, console=console,
-                          collect_report_since=args.collect_report_since)
+                          collect_report_since=args.collect_report_since, scheduler=args.scheduler)
     print_locations(course, outcome, console)
     return 1 if any(result.ungraded for result in outcome.results) else 0
 
@@ -135,7 +135,7 @@ def _grade(course: Course, args) -> int:
 def _sample_class(course: Course, args) -> int:
     from autograder.demo import main_job
 
-    return main_job.run(course, workers=args.workers)
+    return main_job.run(course, workers=args.workers, scheduler=args.scheduler)
 
 
 def _doctor(course: Course, args) -> int:
@@ -156,6 +156,12 @@ def _workers(parser):
                         help="notebooks executed at once, one sandbox each (default: the number of cores)")
 
 
+def _scheduler(parser):
+    parser.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                        help="run the notebooks on the workers of this Dask scheduler (tcp://host:8786) "
+                             "instead of here (default: c.Cluster.scheduler; none: here)")
+
+
 def _force(parser):
     parser.add_argument("--force", action="store_true", help="grade again submissions graded before")
 
@@ -166,15 +172,15 @@ def _to(parser, what):
 
 VERBS = {
     "collect": (_collect, "bring submissions into submitted/ (nbgrader zip_collect or collect)", [_assignments]),
-    "autograde": (_autograde, "autograde in parallel, with a progress bar and a summary", [_assignments, _workers, _force]),
+    "autograde": (_autograde, "autograde in parallel, with a progress bar and a summary", [_assignments, _workers, _scheduler, _force]),
     "feedback": (_feedback, "generate the HTML feedback pages", [_assignments]),
     "release-feedback": (_release_feedback, "release feedback to students (the exchange)", [_assignments]),
     "export": (_export, "export every grade as CSV", [lambda p: _to(p, "CSV file (default exports/grades.csv)")]),
     "report": (_report, "write the class report (HTML)", [lambda p: _to(p, "report (default reports/class-report.html)")]),
     "regrade": (_regrade, "re-score stored answers after a rubric change, without running notebooks", [_assignments]),
     "grade": (_grade, "the whole loop: collect, autograde, feedback, release, export, report",
-              [lambda p: _assignments(p, required=False), _workers, _force]),
-    "sample-class": (_sample_class, "main job: grade the bundled 32-student sample class end to end", [_workers]),
+              [lambda p: _assignments(p, required=False), _workers, _scheduler, _force]),
+    "sample-class": (_sample_class, "main job: grade the bundled 32-student sample class end to end", [_workers, _scheduler]),
     "doctor": (_doctor, "say whether this machine can grade safely as this user, and what to change if not", []),
     "build-notebooks": (_build_notebooks, "rewrite assignments/ from autograder/authoring and refresh solutions/", []),
 }

@@ -25,20 +25,20 @@ def release_with_due_date(course: Course) -> None:
 
 
 def grade_sample_class(course: Course, workers: int | None = None, console: Console | None = None,
-                       show_progress: bool = True) -> ClassGrading:
+                       show_progress: bool = True, scheduler: str | None = None) -> ClassGrading:
     console = console or Console()
     console.print(f"Releasing {', '.join(ASSIGNMENTS)} (due {SAMPLE_DUE_DATE:%Y-%m-%d %H:%M} UTC) and writing "
                   f"{len(SAMPLE_STUDENTS)} students' submissions as an LMS download (downloaded/)")
     release_with_due_date(course)
     write_sample_download(course)
     return grade_class(course, list(ASSIGNMENTS), workers=workers, force=True, console=console,
-                       show_progress=show_progress)
+                       show_progress=show_progress, scheduler=scheduler)
 
 
-def run(course: Course, workers: int | None = None) -> int:
+def run(course: Course, workers: int | None = None, scheduler: str | None = None) -> int:
     """0 when exactly the notebooks broken on purpose (the truncated files) failed, else 1."""
     console = Console()
-    outcome = grade_sample_class(course, workers=workers, console=console)
+    outcome = grade_sample_class(course, workers=workers, console=console, scheduler=scheduler)
     print_locations(course, outcome, console)
     failed = {(result.assignment, submission.student) for result in outcome.results for submission in result.failed}
     broken = {(assignment, student.student_id) for student in SAMPLE_STUDENTS for assignment in ASSIGNMENTS

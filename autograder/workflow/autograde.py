@@ -51,6 +51,10 @@ class AutogradeResult:
     seconds: float = 0.0
     nbgrader_log: str = ""
     workers: int = 1
+    cluster: str = ""  # the Dask scheduler's address when the runs went to a cluster
+    ran_on: dict = field(default_factory=dict)  # Submission -> the cluster worker whose run was graded
+    cluster_notes: dict = field(default_factory=dict)  # Submission -> what the cluster did with it
+    cluster_events: list = field(default_factory=list)  # what happened to the cluster itself (refusals)
 
     @property
     def not_collected(self) -> list[CollectProblem]:
@@ -95,16 +99,22 @@ def pending_submissions(course: Course, assignment: str, force: bool = False
     return found, skipped, unrecognised
 
 
-def _follow(progress_file: Path, total: int, stop: threading.Event, show: bool, label: str) -> None:
-    """Advance a progress bar by the ``graded`` events nbgrader's ``FinishGrading`` records."""
+def _follow(progress_file: Path, total: int, stop: threading.Event, show: bool, label: str,
+            status=None) -> None:
+    """Advance a progress bar by the ``graded`` events nbgrader's ``FinishGrading`` records;
+    ``status()``, if given, is shown after it (the cluster's size and what it is running)."""
     from tqdm import tqdm
 
+    last_status = 0.0
     with tqdm(total=total, desc=label, unit="notebook", disable=not show, dynamic_ncols=True,
               smoothing=0.1) as bar:
         while True:
             finished = stop.is_set()
             graded = sum(1 for event in read_progress(progress_file) if event.event == "graded")
             bar.update(graded - bar.n)
+            if status is not None and show and not finished and time.monotonic() - last_status > 1:
+                bar.set_postfix_str(status(), refresh=False)
+                last_status = time.monotonic()
             if finished:
                 if bar.n < total:
                     bar.set_postfix_str(f"{total - bar.n} not graded: see the summary")
@@ -114,16 +124,24 @@ def _follow(progress_file: Path, total: int, stop: threading.Event, show: bool, 
 
 def autograde_assignments(course: Course, assignments: list[str], *, workers: int | None = None,
                           force: bool = False, show_progress: bool = True,
-                          collect_report_since: int | None = None) -> list[AutogradeResult]:
+                          collect_report_since: int | None = None, scheduler: str | None = None
+                          ) -> list[AutogradeResult]:
     """Autograde every submission of each assignment: ``nbgrader autograde`` per assignment, in
     order, with all their notebooks executed ahead of it by ``workers`` sandboxes (default: one
-    per core). What collecting found (the collect report, from byte ``collect_report_since``; by
-    default what this command's own start adds) is told with each assignment's results."""
+    per core), or by the workers of the Dask cluster at ``scheduler`` (default:
+    ``c.Cluster.scheduler``; empty: the local pool). What collecting found (the collect report,
+    from byte ``collect_report_since``; by default what this command's own start adds) is told
+    with each assignment's results."""
+    from autograder.workflow.cluster import Cluster, connect
+
     started = time.monotonic()
     workers = workers or default_workers()
     report = report_path(course.root)
     since = report_size(report) if collect_report_since is None else collect_report_since
     check_course_package(course.root)  # refused before anything is graded, naming both paths
+    settings = Cluster(config=course.config)
+    scheduler = settings.scheduler if scheduler is None else scheduler
+    client = connect(scheduler, settings.connect_seconds) if scheduler else None  # refused before grading too
     # A killed earlier run left half-written folders: discard them first (as nbgrader does when it
     # loads the configuration), so that those students count as still to grade here too; loading
     # it also drops links from the working folders and renames misnamed notebooks (collect.hygiene).
@@ -138,12 +156,14 @@ def autograde_assignments(course: Course, assignments: list[str], *, workers: in
         todo += found
     with tempfile.TemporaryDirectory(prefix="week12-autograde-") as scratch:
         scratch = Path(scratch)
-        pool = WorkerPool(config, PrefetchedRuns(scratch / "runs"), workers, _gradebook_snapshot(course, scratch))
+        pool = _pool(config, PrefetchedRuns(scratch / "runs"), workers, _gradebook_snapshot(course, scratch), client)
+        for result in results:
+            result.workers, result.cluster = pool.workers, scheduler or ""
         progress_file = scratch / "progress.jsonl"
         stop = threading.Event()
         label = assignments[0] if len(assignments) == 1 else "autograde"
-        follower = threading.Thread(target=_follow, args=(progress_file, len(todo), stop, show_progress, label),
-                                    daemon=True)
+        follower = threading.Thread(target=_follow, args=(progress_file, len(todo), stop, show_progress, label,
+                                                          getattr(pool, "status", None)), daemon=True)
         follower.start()
         try:
             pool.start(todo)
@@ -154,6 +174,9 @@ def autograde_assignments(course: Course, assignments: list[str], *, workers: in
         finally:
             stop.set()
             follower.join()
+            if client is not None:
+                _account_cluster(results, pool)
+                pool.close()
         events = read_progress(progress_file)
     _account(results, todo, events, pool)
     problems = read_problems(report, since)
@@ -161,6 +184,33 @@ def autograde_assignments(course: Course, assignments: list[str], *, workers: in
         result.collected = [problem for problem in problems if problem.assignment == result.assignment]
         _forget_ungraded(course, result)
     return results
+
+
+def _pool(config, runs: PrefetchedRuns, workers: int, snapshot: str, client):
+    if client is None:
+        return WorkerPool(config, runs, workers, snapshot)
+    from autograder.workflow.cluster import ClusterPool
+
+    return ClusterPool(config, runs, client, snapshot)
+
+
+def _account_cluster(results: list[AutogradeResult], pool) -> None:
+    """Which worker ran what, whose runs were lost, what was left to run here, who refused."""
+    lost = pool.lost_runs()
+    by_assignment = {result.assignment: result for result in results}
+    for submission, worker in pool.ran_on.items():
+        by_assignment[submission.assignment].ran_on[submission] = worker
+    for submission, gone in lost.items():
+        then = (f"run again on {pool.ran_on[submission]}" if submission in pool.ran_on
+                else "run here instead")
+        by_assignment[submission.assignment].cluster_notes.setdefault(submission, []).append(
+            f"worker {', '.join(gone)} was lost while running it; {then}")
+    for submission, why in pool.left_here.items():
+        by_assignment[submission.assignment].cluster_notes.setdefault(submission, []).append(
+            f"not run on the cluster ({why}); nbgrader ran it here")
+    refusals = [said for _, said in sorted(pool.refusals.items())]
+    for result in results:
+        result.cluster_events = list(refusals)
 
 
 def _forget_ungraded(course: Course, result: AutogradeResult) -> None:

@@ -34,7 +34,7 @@ class ClassGrading:
 
 def grade_class(course: Course, assignments: list[str] | None = None, *, workers: int | None = None,
                 force: bool = False, console: Console | None = None, show_progress: bool = True,
-                collect_report_since: int | None = None) -> ClassGrading:
+                collect_report_since: int | None = None, scheduler: str | None = None) -> ClassGrading:
     from autograder.workflow.report import write_class_report
 
     console = console or Console()
@@ -47,7 +47,8 @@ def grade_class(course: Course, assignments: list[str] | None = None, *, workers
         console.print(f"[bold]{assignment}[/bold]: {collected.students} submissions ({collected.source})")
     # One pool for every assignment: no core idles while one assignment's last notebooks finish.
     outcome.results = autograde_assignments(course, assignments, workers=workers, force=force,
-                                            show_progress=show_progress, collect_report_since=since)
+                                            show_progress=show_progress, collect_report_since=since,
+                                            scheduler=scheduler)
     late = [entry for assignment in assignments for entry in late_submissions(course, assignment)]
     for assignment in assignments:
         outcome.feedback += generate_feedback(course, assignment)

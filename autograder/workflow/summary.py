@@ -57,7 +57,7 @@ def summary_tables(results: list[AutogradeResult], late: list[LateSubmission]) -
         overview.add_row(result.assignment, str(len(result.graded)), str(len(result.failed) + len(result.not_collected)),
                          str(sum(1 for entry in late if entry.assignment == result.assignment)),
                          str(len(result.run_notes)), str(len(result.skipped)), sandbox,
-                         f"done at {result.seconds:.0f} s ({result.workers} workers)")
+                         f"done at {result.seconds:.0f} s ({_where(result)})")
     tables = [overview]
     details = Table(title="Needs a look", title_justify="left")
     for column in ("student", "assignment / notebook", "what", "why"):
@@ -65,10 +65,14 @@ def summary_tables(results: list[AutogradeResult], late: list[LateSubmission]) -
     for result in results:
         for submission, reason in sorted(result.failed.items(), key=lambda item: item[0].student):
             details.add_row(submission.student, f"{submission.assignment}/{submission.notebook}",
-                            "[red]failed[/red]", reason)
+                            "[red]failed[/red]", reason + _ran_on(result, submission))
         for submission, note in sorted(result.run_notes.items(), key=lambda item: item[0].student):
             details.add_row(submission.student, f"{submission.assignment}/{submission.notebook}",
-                            "[yellow]cut short[/yellow]", note)
+                            "[yellow]cut short[/yellow]", note + _ran_on(result, submission))
+        for submission, notes in sorted(result.cluster_notes.items(), key=lambda item: item[0].student):
+            for note in notes:
+                details.add_row(submission.student, f"{submission.assignment}/{submission.notebook}",
+                                "[yellow]cluster[/yellow]", note)
         for submission, notes in sorted(result.set_aside.items(), key=lambda item: item[0].student):
             for note in notes:
                 details.add_row(submission.student, f"{submission.assignment}/{submission.notebook}",
@@ -80,9 +84,21 @@ def summary_tables(results: list[AutogradeResult], late: list[LateSubmission]) -
         for submission in sorted(result.unsandboxed, key=lambda s: s.student):
             details.add_row(submission.student, f"{submission.assignment}/{submission.notebook}",
                             "[red]UNSANDBOXED[/red]", "ran with the grader's rights (c.SandboxedExecute.allow_unsandboxed)")
+    for event in dict.fromkeys(event for result in results for event in result.cluster_events):
+        details.add_row("", "", "[yellow]cluster[/yellow]", event)
     for entry in late:
         details.add_row(entry.student, entry.assignment, "[yellow]late[/yellow]", entry.describe())
     if details.row_count:
         tables.append(details)
     return tables
 
+
+def _where(result: AutogradeResult) -> str:
+    if result.cluster:
+        return f"{result.workers} workers of the cluster at {result.cluster}"
+    return f"{result.workers} workers"
+
+
+def _ran_on(result: AutogradeResult, submission) -> str:
+    worker = result.ran_on.get(submission)
+    return f" (ran on worker {worker})" if worker else ""

@@ -1,0 +1,214 @@
+"""``week12 autograde --scheduler ADDRESS``: the sandboxed runs as tasks on a Dask cluster.
+
+The same division of work as the local pool (``pool``), with the runs spread over machines:
+this process prepares each notebook exactly as nbgrader will (so the run's key is the one
+nbgrader's ``SandboxedExecute`` looks for), a Dask worker runs it in a sandbox of its own
+(``autograder.grading.cluster_task``: it gets only the prepared input and returns plain data),
+and the run is left in the prefetch folder, where the one ``nbgrader autograde`` process, the
+only writer of the gradebook, takes it. Nothing is graded twice, whatever the cluster does:
+a task Dask runs again after losing its worker only brings back a second copy of one run, and
+nbgrader grades each notebook once.
+
+What the cluster could not run is left to nbgrader, which runs it here as it would without a
+cluster (so in this machine's sandbox): a task whose workers were all lost (Dask's
+``KilledWorker``), or that every worker refused. A worker that refuses (no sandbox on it, another
+package version) is told to the instructor with its reason and gets no more of the run's tasks.
+
+The address comes from ``--scheduler`` or ``c.Cluster.scheduler`` in ``nbgrader_config.py``.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+import time
+from collections import defaultdict
+
+from traitlets import Float, Unicode
+from traitlets.config import Configurable
+
+from autograder.grading.cluster_task import EVENT_TOPIC, WorkerRefused, run_on_worker, worker_package_fingerprint
+from autograder.grading.prefetch import PrefetchedRuns
+from autograder.grading.refusal import GradingRefused
+from autograder.grading.run_records import NotebookRun, PreparedRun
+from autograder.workflow.pool import Submission, WorkerPool
+
+
+class Cluster(Configurable):
+    """Where ``week12 autograde`` sends its sandboxed runs."""
+
+    scheduler = Unicode("", help="Address of a Dask distributed scheduler (e.g. tcp://grader-1:8786) whose workers "
+                                 "run the notebooks; empty: the local worker pool.").tag(config=True)
+    connect_seconds = Float(30, help="Seconds to wait for the scheduler and for its first worker before "
+                                     "refusing to grade.").tag(config=True)
+
+
+class ClusterUnavailable(GradingRefused):
+    """The scheduler cannot be reached, or has no workers: nothing was graded."""
+
+
+def connect(address: str, timeout: float):
+    """A client of the scheduler at ``address`` with at least one worker, or a clear refusal."""
+    from distributed import Client
+
+    try:
+        client = Client(address, timeout=timeout, set_as_default=False)
+    except (OSError, TimeoutError, ValueError) as error:
+        raise ClusterUnavailable(f"cannot reach the Dask scheduler at {address} ({type(error).__name__}: {error}); "
+                                 "nothing was graded. Check the address (--scheduler or c.Cluster.scheduler) and "
+                                 "that `dask scheduler` runs there.") from None
+    try:
+        client.wait_for_workers(1, timeout=timeout)
+    except (TimeoutError, OSError):
+        client.close()
+        raise ClusterUnavailable(f"the Dask scheduler at {address} has no workers (waited {timeout:g} s); nothing was "
+                                 "graded. Start some with `dask worker {address}`.") from None
+    return client
+
+
+class ClusterPool(WorkerPool):
+    """Prepares the notebooks here and runs them as tasks on the cluster's workers."""
+
+    def __init__(self, config, runs: PrefetchedRuns, client, gradebook_snapshot: str):
+        super().__init__(config, runs, workers=max(1, len(client.scheduler_info()["workers"])),
+                         gradebook_snapshot=gradebook_snapshot)
+        self.client = client
+        self.address = client.scheduler.address
+        self.fingerprint = worker_package_fingerprint()
+        self.ran_on: dict[Submission, str] = {}  # the worker whose run nbgrader graded
+        self.refusals: dict[str, str] = {}  # worker address -> that it refused, and why
+        self.left_here: dict[Submission, str] = {}  # the cluster did not run it, and why: nbgrader ran it here
+        self._futures: dict[str, object] = {}
+        # Byte-identical inputs (two students who handed in the same work) are one run, as their
+        # runs are one file of the prefetch folder: key -> the submissions waiting for it, and
+        # key -> the worker that finished it.
+        self._waiting: dict[str, list[Submission]] = {}
+        self._finished_by: dict[str, tuple[str, str | None]] = {}
+        self._submission_of: dict[str, Submission] = {}
+        self._outstanding = 0
+        self._lock = threading.Lock()
+
+    def start(self, todo: list[Submission]) -> list[threading.Thread]:
+        sandboxed = self.executor_class(config=self.config).require_sandbox()
+        self.runs.start_preparing()
+        self.settings = self.executor_class(config=self.config).run_settings()
+        threads = [threading.Thread(target=self._prepare_all, args=(todo, sandboxed), daemon=True),
+                   threading.Thread(target=self._submit_queued, daemon=True)]
+        for thread in threads:
+            thread.start()
+        return threads
+
+    def _submit_queued(self) -> None:
+        while (item := self._work.get()) is not None:
+            submission, prepared = item
+            with self._lock:
+                if prepared.key in self._waiting:
+                    self._waiting[prepared.key].append(submission)
+                    continue
+                if prepared.key in self._finished_by:
+                    worker, note = self._finished_by[prepared.key]
+                    self._record(submission, worker, note)
+                    self.runs.abandon(prepared.key)  # only the marker goes: the run is there
+                    continue
+                self._waiting[prepared.key] = [submission]
+            self._submission_of[prepared.key] = submission
+            self._submit(prepared, attempt=0)
+
+    def _submit(self, prepared: PreparedRun, attempt: int, allowed: list | None = None) -> None:
+        with self._lock:
+            self._outstanding += 1
+        future = self.client.submit(run_on_worker, prepared, self.settings, self.fingerprint, pure=False,
+                                    key=f"week12-run-{prepared.key[:32]}-{attempt}", workers=allowed,
+                                    allow_other_workers=False, retries=0)
+        self._futures[future.key] = future  # a future let go of is cancelled
+        future.add_done_callback(functools.partial(self._finished, prepared, attempt))
+
+    def _finished(self, prepared: PreparedRun, attempt: int, future) -> None:
+        try:
+            self._take(prepared, attempt, future)
+        except Exception as error:  # noqa: BLE001 - whatever it was, nbgrader runs the notebook here
+            self._leave_here(prepared, f"{type(error).__name__}: {error}"[:300])
+        finally:
+            self._futures.pop(future.key, None)
+            with self._lock:
+                self._outstanding -= 1
+
+    def _record(self, submission: Submission, worker: str, note: str | None) -> None:
+        self.ran_on[submission] = worker
+        if note:
+            self.run_notes[submission] = note
+
+    def _take(self, prepared: PreparedRun, attempt: int, future) -> None:
+        if future.status == "finished":
+            run_json, worker = future.result()
+            run = NotebookRun.from_json(run_json)
+            self.runs.put(prepared.key, run)
+            with self._lock:
+                self._finished_by[prepared.key] = (worker, run.note)
+                for submission in self._waiting.pop(prepared.key, []):
+                    self._record(submission, worker, run.note)
+            return
+        error = future.exception() if future.status == "error" else None
+        if isinstance(error, WorkerRefused):
+            self.refusals[error.address] = f"worker {error.label} refused its runs: {error.reason}"
+            others = [address for address in self.client.scheduler_info()["workers"] if address not in self.refusals]
+            if others and attempt < 2 * self.workers + 2:
+                self._submit(prepared, attempt + 1, allowed=others)
+                return
+            self._leave_here(prepared, "every worker of the cluster refused it (see the refusals)")
+            return
+        if type(error).__name__ == "KilledWorker":
+            why = "the cluster lost every worker that started it (Dask's KilledWorker)"
+        elif error is None:
+            why = f"the cluster dropped the task ({future.status})"
+        else:
+            why = f"the worker failed: {type(error).__name__}: {str(error)[:200]}"
+        self._leave_here(prepared, why)
+
+    def _leave_here(self, prepared: PreparedRun, why: str) -> None:
+        with self._lock:
+            # A later identical submission is sent to the cluster again.
+            for submission in self._waiting.pop(prepared.key, []):
+                self.left_here[submission] = why
+        self.runs.abandon(prepared.key)
+
+    def status(self) -> str:
+        """The progress bar's postfix: the cluster's size and what is in flight."""
+        try:
+            workers = len(self.client.scheduler_info()["workers"])
+        except Exception:  # noqa: BLE001 - the bar must not stop for a lost scheduler
+            return "cluster: scheduler unreachable"
+        return f"cluster: {workers} workers, {self._outstanding} runs in flight"
+
+    def lost_runs(self) -> dict[Submission, list[str]]:
+        """Runs a worker started and never finished (it died or was cut off), by submission: read
+        from the start events workers log on the scheduler."""
+        started: dict[str, list[str]] = defaultdict(list)
+        try:
+            events = self.client.get_events(EVENT_TOPIC)
+        except Exception:  # noqa: BLE001 - only an explanation is lost
+            return {}
+        for _, event in events:
+            started[event.get("key")].append(event.get("by"))
+        lost = {}
+        for key, workers in started.items():
+            submission = self._submission_of.get(key)
+            if submission is None:
+                continue
+            if self.ran_on.get(submission) in workers:
+                workers.remove(self.ran_on[submission])
+            if workers:
+                lost[submission] = workers
+        return lost
+
+    def close(self) -> None:
+        self._futures.clear()
+        self.client.close()
+
+
+def cluster_pool(config, runs: PrefetchedRuns, gradebook_snapshot: str, address: str, timeout: float) -> ClusterPool:
+    started = time.monotonic()
+    client = connect(address, timeout)
+    pool = ClusterPool(config, runs, client, gradebook_snapshot)
+    pool.connect_seconds = time.monotonic() - started
+    return pool

@@ -79,12 +79,6 @@ class ClusterPool(WorkerPool):
         self.refusals: dict[str, str] = {}  # worker address -> that it refused, and why
         self.left_here: dict[Submission, str] = {}  # the cluster did not run it, and why: nbgrader ran it here
         self._futures: dict[str, object] = {}
-        # Byte-identical inputs (two students who handed in the same work) are one run, as their
-        # runs are one file of the prefetch folder: key -> the submissions waiting for it, and
-        # key -> the worker that finished it.
-        self._waiting: dict[str, list[Submission]] = {}
-        self._finished_by: dict[str, tuple[str, str | None]] = {}
-        self._submission_of: dict[str, Submission] = {}
         self._outstanding = 0
         self._lock = threading.Lock()
 
@@ -100,18 +94,7 @@ class ClusterPool(WorkerPool):
 
     def _submit_queued(self) -> None:
         while (item := self._work.get()) is not None:
-            submission, prepared = item
-            with self._lock:
-                if prepared.key in self._waiting:
-                    self._waiting[prepared.key].append(submission)
-                    continue
-                if prepared.key in self._finished_by:
-                    worker, note = self._finished_by[prepared.key]
-                    self._record(submission, worker, note)
-                    self.runs.abandon(prepared.key)  # only the marker goes: the run is there
-                    continue
-                self._waiting[prepared.key] = [submission]
-            self._submission_of[prepared.key] = submission
+            _, prepared = item
             self._submit(prepared, attempt=0)
 
     def _submit(self, prepared: PreparedRun, attempt: int, allowed: list | None = None) -> None:
@@ -133,20 +116,12 @@ class ClusterPool(WorkerPool):
             with self._lock:
                 self._outstanding -= 1
 
-    def _record(self, submission: Submission, worker: str, note: str | None) -> None:
-        self.ran_on[submission] = worker
-        if note:
-            self.run_notes[submission] = note
-
     def _take(self, prepared: PreparedRun, attempt: int, future) -> None:
         if future.status == "finished":
             run_json, worker = future.result()
             run = NotebookRun.from_json(run_json)
             self.runs.put(prepared.key, run)
-            with self._lock:
-                self._finished_by[prepared.key] = (worker, run.note)
-                for submission in self._waiting.pop(prepared.key, []):
-                    self._record(submission, worker, run.note)
+            self.ran_on.update(dict.fromkeys(self.sharing[prepared.key], worker))
             return
         error = future.exception() if future.status == "error" else None
         if isinstance(error, WorkerRefused):
@@ -166,10 +141,8 @@ class ClusterPool(WorkerPool):
         self._leave_here(prepared, why)
 
     def _leave_here(self, prepared: PreparedRun, why: str) -> None:
-        with self._lock:
-            # A later identical submission is sent to the cluster again.
-            for submission in self._waiting.pop(prepared.key, []):
-                self.left_here[submission] = why
+        for submission in self.sharing[prepared.key]:
+            self.left_here[submission] = why
         self.runs.abandon(prepared.key)
 
     def status(self) -> str:
@@ -192,13 +165,13 @@ class ClusterPool(WorkerPool):
             started[event.get("key")].append(event.get("by"))
         lost = {}
         for key, workers in started.items():
-            submission = self._submission_of.get(key)
-            if submission is None:
+            submissions = self.sharing.get(key)
+            if not submissions:
                 continue
-            if self.ran_on.get(submission) in workers:
-                workers.remove(self.ran_on[submission])
+            if self.ran_on.get(submissions[0]) in workers:
+                workers.remove(self.ran_on[submissions[0]])
             if workers:
-                lost[submission] = workers
+                lost.update(dict.fromkeys(submissions, workers))
         return lost
 
     def close(self) -> None:

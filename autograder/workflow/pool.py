@@ -7,6 +7,8 @@
 2. ``workers`` threads, one sandbox each, run those inputs as soon as each is prepared, in
    the order nbgrader grades them, and leave each run in the prefetch folder
    (``autograder.grading.prefetch``), where nbgrader's grading step takes it by key.
+   Byte-identical inputs (students who handed in the same work) are run once: the key names
+   the input exactly, and nbgrader takes the one run for each of them.
 
 A notebook that cannot be prepared is left to nbgrader, which fails it the same way and goes on
 with the others; the reason is kept for the summary.
@@ -92,7 +94,7 @@ class WorkerPool:
         self.executor_class = SandboxedExecute
         self.cpu_threads = threads_per_notebook(workers)
         self.failed: dict[Submission, str] = {}  # could not be prepared, and why
-        self.run_notes: dict[Submission, str] = {}
+        self.sharing: dict[str, list[Submission]] = {}  # run key -> every submission it is the run of
         self._work: queue.Queue = queue.Queue()
 
     def start(self, todo: list[Submission]) -> list[threading.Thread]:
@@ -115,6 +117,10 @@ class WorkerPool:
                 except Exception as error:  # noqa: BLE001 - nbgrader fails this one the same way
                     self.failed[submission] = failure_reason(error)
                     continue
+                if run.key in self.sharing:
+                    self.sharing[run.key].append(submission)
+                    continue
+                self.sharing[run.key] = [submission]
                 self.runs.mark_pending(run.key)
                 self._work.put((submission, run))
         finally:
@@ -125,12 +131,10 @@ class WorkerPool:
     def _run_queued(self) -> None:
         executor = self.executor_class(config=self.config, cpu_threads=self.cpu_threads)
         while (item := self._work.get()) is not None:
-            submission, prepared = item
+            _, prepared = item
             try:
                 result = executor.run_prepared(prepared)
             except Exception:  # noqa: BLE001 - nbgrader's own step runs it instead
                 self.runs.abandon(prepared.key)
                 continue
-            if result.note:
-                self.run_notes[submission] = result.note
             self.runs.put(prepared.key, result)

@@ -116,6 +116,7 @@ def _environment() -> dict[str, str]:
 @contextlib.contextmanager
 def dask_cluster(folder: Path):
     cluster = DaskCluster(Path(folder))
+    cluster.folder.mkdir(parents=True, exist_ok=True)
     try:
         cluster.start_scheduler()
         yield cluster

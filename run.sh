@@ -90,7 +90,9 @@ setup_postgres() {
         echo "== installing the Debian package postgresql (for the shared-gradebook test)"
         mkdir -p /etc/postgresql-common
         [ -f /etc/postgresql-common/createcluster.conf ] || echo "create_main_cluster = false" > /etc/postgresql-common/createcluster.conf
-        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null \
+        # --force-confold keeps that file, which postgresql-common also ships, without a prompt.
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+            -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold postgresql >/dev/null \
             || echo "warning: installing postgresql failed; the PostgreSQL gradebook test will fail." >&2
     else
         echo "warning: PostgreSQL's server is not installed and cannot be installed here (needs root and apt-get);" \

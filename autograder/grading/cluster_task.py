@@ -58,9 +58,8 @@ def _worker():
         return None
 
 
-def worker_label(worker=None) -> str:
+def worker_label(worker) -> str:
     """How the summary names a worker: its ``--name`` and address, else its host and pid."""
-    worker = worker if worker is not None else _worker()
     if worker is None:
         return f"{socket.gethostname()} pid {os.getpid()}"
     name = str(worker.name)

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import functools
 import threading
-import time
 from collections import defaultdict
 
 from traitlets import Float, Unicode
@@ -73,7 +72,6 @@ class ClusterPool(WorkerPool):
         super().__init__(config, runs, workers=max(1, len(client.scheduler_info()["workers"])),
                          gradebook_snapshot=gradebook_snapshot)
         self.client = client
-        self.address = client.scheduler.address
         self.fingerprint = worker_package_fingerprint()
         self.ran_on: dict[Submission, str] = {}  # the worker whose run nbgrader graded
         self.refusals: dict[str, str] = {}  # worker address -> that it refused, and why
@@ -178,10 +176,3 @@ class ClusterPool(WorkerPool):
         self._futures.clear()
         self.client.close()
 
-
-def cluster_pool(config, runs: PrefetchedRuns, gradebook_snapshot: str, address: str, timeout: float) -> ClusterPool:
-    started = time.monotonic()
-    client = connect(address, timeout)
-    pool = ClusterPool(config, runs, client, gradebook_snapshot)
-    pool.connect_seconds = time.monotonic() - started
-    return pool

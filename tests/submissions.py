@@ -50,3 +50,23 @@ def set_rubric(course: Course, **weights) -> None:
                               flags=re.MULTILINE)
         assert count == 1, f"c.KernelRubric.{name} not found in {config}"
     config.write_text(text, encoding="utf-8")
+
+
+def pool_body(reduction: str) -> str:
+    """The body of a 2x2 pooling function as the solution writes it, reducing with ``reduction``."""
+    return ("    image = np.asarray(image)\n    h, w = image.shape\n"
+            f"    return image.reshape(h // 2, 2, w // 2, 2).{reduction}(axis=(1, 3))")
+
+
+def pooling_cell(max_pool_body: str) -> str:
+    """The lab's pooling answer cell as the solution writes it, but for ``max_pool_2x2``'s body."""
+    return f"""
+def max_pool_2x2(image):
+{max_pool_body}
+
+def avg_pool_2x2(image):
+{pool_body("mean")}
+
+pooled_max_keras = tf.keras.layers.MaxPooling2D(pool_size=(2, 2))(XXX)
+pooled_avg_keras = tf.keras.layers.AveragePooling2D(pool_size=(2, 2))(XXX)
+"""

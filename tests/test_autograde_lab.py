@@ -7,7 +7,7 @@ import pytest
 from nbclient import NotebookClient
 
 from autograder.course import Course
-from tests.submissions import answered_notebook, cell_scores, submit, submit_blank
+from tests.submissions import answered_notebook, cell_scores, pool_body, pooling_cell, submit, submit_blank
 
 pytestmark = [pytest.mark.nbgrader, pytest.mark.sandbox]
 
@@ -52,20 +52,7 @@ def conv_output_size(n, k, stride=1, padding="valid"):
 shape_stride2 = (1, 25, 25, 1)
 shape_same = (1, 50, 50, 1)
 """),
-    "pooling": ("test_pooling", """
-def max_pool_2x2(image):
-    image = np.asarray(image)
-    h, w = image.shape
-    return image.reshape(h // 2, 2, w // 2, 2).mean(axis=(1, 3))
-
-def avg_pool_2x2(image):
-    image = np.asarray(image)
-    h, w = image.shape
-    return image.reshape(h // 2, 2, w // 2, 2).mean(axis=(1, 3))
-
-pooled_max_keras = tf.keras.layers.MaxPooling2D(pool_size=(2, 2))(XXX)
-pooled_avg_keras = tf.keras.layers.AveragePooling2D(pool_size=(2, 2))(XXX)
-"""),
+    "pooling": ("test_pooling", pooling_cell(pool_body("mean"))),
     "parameter_sharing": ("test_parameter_sharing", """
 n_dense_weights = 36 * 50 + 50
 n_conv_weights = 10

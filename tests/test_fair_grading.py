@@ -17,7 +17,7 @@ from nbclient import NotebookClient
 
 from autograder.contract import LAB
 from autograder.grading.graded_outputs import recorded_judgement
-from tests.submissions import answered_notebook, cell_scores, submit
+from tests.submissions import answered_notebook, cell_scores, pool_body, pooling_cell, submit
 
 pytestmark = [pytest.mark.nbgrader, pytest.mark.sandbox]
 
@@ -52,20 +52,7 @@ twice = {"mean->mean": conv(XXX0.reshape(1, 48, 48, 1))[..., 0]}
 w = np.concatenate([np.array(w_mean).reshape(2, 2, 1, 1)], axis=-1)
 """}, {"test_set_filters", "test_stacked_filters"}),
     # A wrong pooling function: only step 6.
-    "pooling-wrong": ({"pooling": """
-def max_pool_2x2(image):
-    image = np.asarray(image)
-    h, w = image.shape
-    return image.reshape(h // 2, 2, w // 2, 2).min(axis=(1, 3))
-
-def avg_pool_2x2(image):
-    image = np.asarray(image)
-    h, w = image.shape
-    return image.reshape(h // 2, 2, w // 2, 2).mean(axis=(1, 3))
-
-pooled_max_keras = tf.keras.layers.MaxPooling2D(pool_size=(2, 2))(XXX)
-pooled_avg_keras = tf.keras.layers.AveragePooling2D(pool_size=(2, 2))(XXX)
-"""}, {"test_pooling"}),
+    "pooling-wrong": ({"pooling": pooling_cell(pool_body("min"))}, {"test_pooling"}),
 }
 
 
@@ -132,18 +119,8 @@ XXX = (tf.concat([tnp.ones([50, 25]) * 10, tnp.zeros([50, 25])], axis=1) + _nois
 
 # student -> (answer cell, source, graded cell, exception type, words of its Korean explanation)
 STUDENT_ERRORS = {
-    "error-name": ("pooling", """
-def max_pool_2x2(image):
-    return np.asarray(image).reshape(h // 2, 2, w // 2, 2).max(axis=(1, 3))
-
-def avg_pool_2x2(image):
-    image = np.asarray(image)
-    h, w = image.shape
-    return image.reshape(h // 2, 2, w // 2, 2).mean(axis=(1, 3))
-
-pooled_max_keras = tf.keras.layers.MaxPooling2D(pool_size=(2, 2))(XXX)
-pooled_avg_keras = tf.keras.layers.AveragePooling2D(pool_size=(2, 2))(XXX)
-""", "test_pooling", "NameError", "정의되지 않은 이름"),
+    "error-name": ("pooling", pooling_cell(
+        "    return np.asarray(image).reshape(h // 2, 2, w // 2, 2).max(axis=(1, 3))"), "test_pooling", "NameError", "정의되지 않은 이름"),
     # Not an exception of the student's: a shape with an unknown batch size, worded as such.
     "error-shape-with-none": ("stride_padding", """
 def conv_output_size(n, k, stride=1, padding="valid"):

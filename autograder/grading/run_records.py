@@ -25,6 +25,7 @@ class RunSettings:
     max_notebook_bytes: int
     limits: SandboxLimits
     language: str = "ko"
+    warm_start: bool = True  # fork each run from a warm parent (``warm_start``); not part of a run's key
 
 
 @dataclass(frozen=True)

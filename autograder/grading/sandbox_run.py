@@ -21,6 +21,7 @@ from pathlib import Path
 from autograder.grading.environment import SandboxMounts
 from autograder.grading.readback import RunReport, read_report
 from autograder.grading.run_records import NotebookRun, PreparedRun, RunSettings
+from autograder.grading.warm_start import WarmStartFailed, run_sandboxed_on_warm_parent
 from autograder.sandbox import RESULT_FD, SANDBOX_INPUT_DIR, SANDBOX_JOB_DIR, run_sandboxed
 from autograder.sandbox.output import BoundedBuffer, drain
 
@@ -57,15 +58,23 @@ def run_prepared(prepared: PreparedRun, settings: RunSettings, *, mounts: Sandbo
     started = time.monotonic()
     inputs = {"in.ipynb": prepared.notebook_text, "settings.json": prepared.settings_text}
     if prepared.sandboxed:
-        result = run_sandboxed(_runner(SANDBOX_INPUT_DIR, SANDBOX_JOB_DIR, RESULT_FD), limits=settings.limits,
-                               env=_environment(cpu_threads), inputs=inputs, readonly_paths=mounts.readonly,
-                               hidden_paths=mounts.hidden, bwrap_path=bwrap_path)
+        sandbox = {"limits": settings.limits, "inputs": inputs, "readonly_paths": mounts.readonly,
+                   "hidden_paths": mounts.hidden, "bwrap_path": bwrap_path}
+        if settings.warm_start:
+            try:
+                result = run_sandboxed_on_warm_parent({"input": str(SANDBOX_INPUT_DIR), "job": str(SANDBOX_JOB_DIR)},
+                                                      env=_environment(cpu_threads), logger=logger, **sandbox)
+            except WarmStartFailed as failed:
+                raise GraderFault(f"the warm start failed twice: {failed}") from None
+        else:
+            result = run_sandboxed(_runner(SANDBOX_INPUT_DIR, SANDBOX_JOB_DIR, RESULT_FD),
+                                   env=_environment(cpu_threads), **sandbox)
         report, problem, stderr = read_report(result.result, settings, prepared.grade_ids), result.problem, result.stderr
     else:
         logger.warning("Grading WITHOUT a sandbox (c.SandboxedExecute.allow_unsandboxed = True)")
         report, problem, stderr = _run_unsandboxed(inputs, settings, cpu_threads, prepared.grade_ids)
     logger.info("Ran the notebook%s in %.1f s", "" if prepared.sandboxed else " UNSANDBOXED",
-                time.monotonic() - started)
+                time.monotonic() - started)  # warm or cold: the same sandbox, the same report
     return _interpret(report, problem, stderr)
 
 

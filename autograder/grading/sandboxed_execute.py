@@ -69,6 +69,11 @@ class SandboxedExecute(NbGraderPreprocessor):
     prefetch_dir = Unicode(
         "", help="Folder of sandbox runs done ahead by the class-grading command's worker pool "
                  "(see autograder.grading.prefetch); empty: every notebook runs here.").tag(config=True)
+    warm_start = Bool(
+        True, help="Fork each notebook's runner and kernel from a warm parent that has TensorFlow and the "
+                   "kernel machinery imported, into a fresh sandbox of its own (the same sandbox as a cold "
+                   "start; see README, 'Warm start'). False: every notebook starts a new Python and kernel.",
+    ).tag(config=True)
     allow_unsandboxed = Bool(
         False,
         help="Run student code WITHOUT a sandbox when none can be made here. Grades are still "
@@ -84,7 +89,7 @@ class SandboxedExecute(NbGraderPreprocessor):
 
     def run_settings(self) -> RunSettings:
         return RunSettings(self.cell_timeout, self.cell_output_chars, self.max_notebook_bytes, self.limits(),
-                           judge_settings(self.config).language)
+                           judge_settings(self.config).language, warm_start=self.warm_start)
 
     def preprocess(self, nb: NotebookNode, resources: dict):
         progress = GradingProgress(config=self.config)

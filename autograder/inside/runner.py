@@ -1,6 +1,7 @@
 """Runs inside the sandbox: execute a notebook with nbclient, survive what its cells do.
 
-``python -m autograder.inside.runner --input DIR --job DIR --result-fd N`` reads
+``python -m autograder.inside.runner --input DIR --job DIR --result-fd N`` (or, warm-started,
+:func:`run_warm` in a forked process) reads
 ``DIR/in.ipynb`` and ``DIR/settings.json``, works in the job folder and reports on the result
 pipe, one JSON line per event:
 
@@ -23,6 +24,7 @@ import argparse
 import json
 import os
 import sys
+import time
 from collections import defaultdict
 from pathlib import Path
 
@@ -78,13 +80,15 @@ class ResultPipe:
             data = data[os.write(self.fd, data):]
 
 
-def run(input_dir: Path, job_dir: Path, pipe: ResultPipe) -> None:
+def run(input_dir: Path, job_dir: Path, pipe: ResultPipe, *, forked_kernel: bool = False) -> None:
+    started = time.monotonic()
     pipe.send("started")
     settings = json.loads((input_dir / "settings.json").read_text(encoding="utf-8"))
     nb = nbformat.read(input_dir / "in.ipynb", as_version=4)
     (job_dir / "work").mkdir(exist_ok=True)
     graded = settings.get("graded_cells", {})
-    report = {"finished": False, "kernel_died_at": None, "timed_out_cells": []}
+    # "seconds": how long the kernel took to be ready and the cells to run, for the benchmarks.
+    report = {"finished": False, "kernel_died_at": None, "timed_out_cells": [], "seconds": {}}
     client = CappedOutputClient(
         nb,
         cell_output_chars=settings["cell_output_chars"],
@@ -97,8 +101,13 @@ def run(input_dir: Path, job_dir: Path, pipe: ResultPipe) -> None:
         shutdown_kernel="immediate",
         resources={"metadata": {"path": str(job_dir / "work")}},
     )
+    if forked_kernel:
+        from autograder.inside.forked_kernel import ForkedKernelManager
+
+        client.kernel_manager_class = ForkedKernelManager
     try:
         with client.setup_kernel():
+            report["seconds"]["kernel_ready"] = round(time.monotonic() - started, 3)
             pipe.send("kernel_started")
             for index, cell in enumerate(nb.cells):
                 if cell.cell_type != "code":
@@ -115,6 +124,7 @@ def run(input_dir: Path, job_dir: Path, pipe: ResultPipe) -> None:
                         pipe.send("answer", grade_id=graded[str(index)], text=client.answers.get(index))
             else:
                 report["finished"] = True
+            report["seconds"]["cells"] = round(time.monotonic() - started - report["seconds"]["kernel_ready"], 3)
     except DeadKernelError as error:
         report["kernel_died_at"] = report["kernel_died_at"] or str(error)[:200]
     except Exception as error:
@@ -125,6 +135,14 @@ def run(input_dir: Path, job_dir: Path, pipe: ResultPipe) -> None:
     # Stored last: NotebookNode copies a dict on assignment, later changes would be lost.
     nb.metadata[RUN_METADATA_KEY] = report
     pipe.send("finished", notebook=nbformat.writes(nb), report=report)
+
+
+def run_warm(result_fd: int, input: str, job: str) -> int:
+    """The entry of a warm-started run (``autograder.sandbox.warm_parent``): this process is a
+    fork of an interpreter that has this module and TensorFlow imported, and its kernel is forked
+    from it too."""
+    run(Path(input), Path(job), ResultPipe(result_fd), forked_kernel=True)
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -68,19 +68,31 @@ def _capped(kind: int, wanted: int) -> int:
     return wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
 
 
-def prlimit_arguments(limits: SandboxLimits) -> list[str]:
-    """Options for ``prlimit`` (``--resource=soft:hard``) that impose ``limits`` on what it runs.
+def rlimit_values(limits: SandboxLimits) -> dict[int, tuple[int, int]]:
+    """(soft, hard) for each rlimit that ``limits`` sets, as ``prlimit`` (a cold run) and the
+    warm start's joining process (``join.py``) both apply them.
 
     RLIMIT_NPROC is ignored for root, so it only bites after the drop to the sandbox uid,
     which inherits it. Core dumps are off: with core_pattern ``core`` they would land in the job
     folder, and a piped core_pattern would hand student memory to a host helper.
     """
-    cpu = _capped(resource.RLIMIT_CPU, limits.cpu_seconds)
-    cpu_hard = _capped(resource.RLIMIT_CPU, limits.cpu_seconds + CPU_GRACE_SECONDS)
-    return [
-        f"--data={_capped(resource.RLIMIT_DATA, limits.memory_bytes)}",
-        f"--cpu={cpu}:{cpu_hard}",
-        f"--nproc={_capped(resource.RLIMIT_NPROC, limits.max_processes)}",
-        f"--fsize={_capped(resource.RLIMIT_FSIZE, limits.file_size_bytes)}",
-        "--core=0",
-    ]
+    data = _capped(resource.RLIMIT_DATA, limits.memory_bytes)
+    nproc = _capped(resource.RLIMIT_NPROC, limits.max_processes)
+    fsize = _capped(resource.RLIMIT_FSIZE, limits.file_size_bytes)
+    return {
+        resource.RLIMIT_DATA: (data, data),
+        resource.RLIMIT_CPU: (_capped(resource.RLIMIT_CPU, limits.cpu_seconds),
+                              _capped(resource.RLIMIT_CPU, limits.cpu_seconds + CPU_GRACE_SECONDS)),
+        resource.RLIMIT_NPROC: (nproc, nproc),
+        resource.RLIMIT_FSIZE: (fsize, fsize),
+        resource.RLIMIT_CORE: (0, 0),
+    }
+
+
+PRLIMIT_OPTIONS = {resource.RLIMIT_DATA: "data", resource.RLIMIT_CPU: "cpu", resource.RLIMIT_NPROC: "nproc",
+                   resource.RLIMIT_FSIZE: "fsize", resource.RLIMIT_CORE: "core"}
+
+
+def prlimit_arguments(limits: SandboxLimits) -> list[str]:
+    """Options for ``prlimit`` (``--resource=soft:hard``) that impose ``limits`` on what it runs."""
+    return [f"--{PRLIMIT_OPTIONS[kind]}={soft}:{hard}" for kind, (soft, hard) in rlimit_values(limits).items()]

@@ -1,7 +1,8 @@
 """The sandbox that runs student notebooks: real bubblewrap, real limits, no mocks.
 
 Every test holds as root and as an ordinary account (``tests/test_as_an_ordinary_account.py``
-runs this module as one). Limits are small here so that each behaviour shows in a second or two;
+runs this module as one), and for a cold start (bwrap runs the command) and a warm start (the
+command is a process forked from a warm parent that joins the sandbox bwrap made). Limits are small here so that each behaviour shows in a second or two;
 the defaults are used where the test is about them (the 4 GiB allocation, TensorFlow).
 """
 
@@ -14,6 +15,7 @@ import signal
 import sys
 import tempfile
 import textwrap
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
@@ -26,6 +28,7 @@ from autograder.sandbox import RESULT_FD, SANDBOX_JOB_DIR, SandboxLimits, run_sa
 from autograder.sandbox.bwrap import ETC_ENTRIES
 from autograder.sandbox.leases import FIRST_SANDBOX_UID, POOL_SIZE, processes_of
 from autograder.sandbox.seccomp import SYSCALLS
+from autograder.sandbox.warm_run import WarmParent, run_sandboxed_warm
 
 pytestmark = [pytest.mark.sandbox, pytest.mark.timeout(120)]
 
@@ -38,10 +41,46 @@ AS_ROOT = os.geteuid() == 0
 CALLS = SYSCALLS.get(os.uname().machine, {})
 
 
+_WARM_PARENTS: dict = {}  # run environment -> idle warm parents of this module's warm runs
+_WARM_LOCK = threading.Lock()
+START = {"warm": False}
+
+
+@pytest.fixture(autouse=True, params=["cold", "warm"], scope="module")
+def start(request):
+    """Every test of this module, once for each way a sandboxed command starts."""
+    START["warm"] = request.param == "warm"
+    yield request.param
+    for parents in _WARM_PARENTS.values():
+        for parent in parents:
+            parent.close()
+    _WARM_PARENTS.clear()
+
+
+def _run_warm(arguments, **options):
+    """On an idle warm parent for the run's environment (a parent runs one sandbox at a time),
+    else a new one."""
+    env = options.get("env")
+    key = json.dumps(env or {}, sort_keys=True)
+    with _WARM_LOCK:
+        idle = _WARM_PARENTS.setdefault(key, [])
+        parent = idle.pop() if idle else None
+    if parent is None or not parent.usable():
+        parent = WarmParent([], "autograder.sandbox.warm_parent:python_c", env or {})
+    try:
+        return run_sandboxed_warm(parent, arguments, **options)
+    finally:
+        with _WARM_LOCK:
+            _WARM_PARENTS[key].append(parent)
+
+
 def run_python(code: str, limits: SandboxLimits = SMALL, **options):
     """Run ``code`` in a fresh sandbox; it may call ``report(value)`` to hand JSON back."""
     prelude = "import json, os, sys\ndef report(value):\n    os.write(int(sys.argv[1]), json.dumps(value).encode())\n"
-    return run_sandboxed([sys.executable, "-c", prelude + textwrap.dedent(code), RESULT_FD], limits=limits, **options)
+    code = prelude + textwrap.dedent(code)
+    if START["warm"]:
+        return _run_warm({"code": code, "args": [RESULT_FD]}, limits=limits, **options)
+    return run_sandboxed([sys.executable, "-c", code, RESULT_FD], limits=limits, **options)
 
 
 def reported(result):
@@ -328,10 +367,12 @@ def test_no_detached_process_survives_the_run(ending):
     tag = f"week12-daemon-{os.getpid()}-{ending.replace(' ', '')}"
     result = run_python(f"""
         import subprocess, time
-        # setsid + a backgrounded sleep: a daemon in a session of its own, orphaned at once.
-        subprocess.run(['setsid', 'sh', '-c', 'exec -a {tag} sleep 1000 &'], check=True)
+        # setsid + a backgrounded sleeper: a daemon in a session of its own, orphaned at once,
+        # named by its last argument (this process's own command line may hold the tag too).
+        subprocess.run(['setsid', 'sh', '-c', f'{{sys.executable}} -c "import time; time.sleep(1000)" {tag} &'],
+                       check=True)
         while not any(b'{tag}' in open(f'/proc/{{pid}}/cmdline', 'rb').read()
-                      for pid in os.listdir('/proc') if pid.isdigit()):
+                      for pid in os.listdir('/proc') if pid.isdigit() and int(pid) != os.getpid()):
             time.sleep(0.05)
         print('daemon started', flush=True)
         if {ending == "times out"}:

@@ -1,0 +1,120 @@
+"""The warm start: each grading thread keeps one warm parent, and a lost one is replaced once.
+
+A cold run pays, for every notebook, a new Python process, a new Jupyter kernel and
+``import tensorflow`` (about two seconds of the three a lab notebook takes). A warm parent
+(``autograder.sandbox.warm_parent``) pays them once: it imports what the notebooks and the runner
+import, and each notebook's runner, then its kernel, are forked from it into a fresh sandbox of
+their own (``autograder.sandbox.warm_run``). Every thread that runs notebooks (each worker of the
+pool, nbgrader's own grading step, a cluster worker's task threads) borrows an idle parent for
+one run, since a parent serves one run at a time, and gives it back; a new parent is made when
+none is idle for that run environment. Parents outlive a command's worker pool, so a grader
+that keeps running (a cluster worker, repeated ``autograde_assignments`` calls) pays the
+imports once.
+
+``c.SandboxedExecute.warm_start = False`` turns it off: every notebook then starts cold.
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import threading
+from collections.abc import Callable, Mapping
+
+from autograder.sandbox import SandboxResult
+from autograder.sandbox.warm_run import WarmParent, WarmParentLost, WarmParentUnusable, run_sandboxed_warm
+
+# What the week's notebooks and the runner import: loaded once in the parent. The order is the
+# import order of a lab notebook; nothing solution-bearing (``autograder.authoring``) is here.
+PRELOAD = ("numpy", "tensorflow", "matplotlib", "matplotlib.pyplot", "IPython", "ipykernel.kernelapp",
+           "ipykernel.ipkernel", "nbformat", "nbclient", "jupyter_client", "autograder.notebook",
+           "autograder.inside.runner", "autograder.inside.forked_kernel", "autograder.inside.capture",
+           "autograder.exercises")
+ENTRY = "autograder.inside.runner:run_warm"
+ATTEMPTS = 2  # the first run, and once more on a new parent if the first parent was lost
+
+log = logging.getLogger(__name__)
+_idle: list[WarmParent] = []  # parents no run is using, newest last
+_every_parent: set[WarmParent] = set()
+_lock = threading.Lock()
+
+
+class WarmStartFailed(RuntimeError):
+    """The notebook could not be run on a warm parent, twice; the message says why."""
+
+
+def _borrow(env: Mapping[str, str]) -> WarmParent:
+    """An idle parent made for ``env``, else a new one (a few seconds: its imports)."""
+    wanted = dict(env)
+    with _lock:
+        for parent in reversed(_idle):
+            if parent.env == wanted:
+                _idle.remove(parent)
+                if parent.usable():
+                    return parent
+                _every_parent.discard(parent)
+                parent.close()
+                break
+    parent = WarmParent(PRELOAD, ENTRY, env)
+    with _lock:
+        _every_parent.add(parent)
+    return parent
+
+
+def _give_back(parent: WarmParent) -> None:
+    if not parent.usable():
+        discard(parent)
+        return
+    with _lock:
+        _idle.append(parent)
+
+
+def discard(parent: WarmParent) -> None:
+    with _lock:
+        _every_parent.discard(parent)
+        if parent in _idle:
+            _idle.remove(parent)
+    parent.close()
+
+
+@atexit.register
+def close_all() -> None:
+    """End every warm parent (each also ends by itself when this process's socket to it closes)."""
+    with _lock:
+        parents = list(_every_parent)
+        _every_parent.clear()
+        _idle.clear()
+    for parent in parents:
+        parent.close()
+
+
+def run_warm(run: Callable[[WarmParent], SandboxResult], env: Mapping[str, str],
+             logger: logging.Logger = log) -> SandboxResult:
+    """``run(parent)`` on this thread's warm parent; on a new one once more if that was lost."""
+    reasons = []
+    for attempt in range(ATTEMPTS):
+        try:
+            parent = _borrow(env)
+        except WarmParentUnusable as unusable:
+            reasons.append(str(unusable))
+            logger.warning("%s", unusable)
+            continue
+        try:
+            result = run(parent)
+        except WarmParentLost as lost:
+            reasons.append(f"the warm parent was lost during the run: {lost}")
+            logger.warning("The warm parent was lost during a run (%s)%s", lost,
+                           "; running the notebook again on a new one" if attempt + 1 < ATTEMPTS else "")
+            discard(parent)
+            continue
+        except BaseException:
+            discard(parent)
+            raise
+        _give_back(parent)
+        return result
+    raise WarmStartFailed("; then ".join(reasons))
+
+
+def run_sandboxed_on_warm_parent(arguments: Mapping, *, env: Mapping[str, str], logger: logging.Logger = log,
+                                 **sandbox) -> SandboxResult:
+    return run_warm(lambda parent: run_sandboxed_warm(parent, arguments, env=env, **sandbox), env, logger)

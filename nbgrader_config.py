@@ -53,6 +53,10 @@ c.Autograde.sanitize_preprocessors = [
 ]
 c.SandboxedExecute.cell_timeout = 120
 c.SandboxedExecute.allow_unsandboxed = False
+# Fork each notebook's runner and kernel from a warm parent (TensorFlow already imported) into a
+# fresh sandbox of its own, instead of starting Python and a kernel per notebook (README: "Warm
+# start"). False: every notebook starts cold; the grades are the same either way.
+c.SandboxedExecute.warm_start = True
 
 # `week12 autograde` runs the notebooks here, one sandbox per core, unless a Dask scheduler is
 # named (here or with --scheduler): its workers then run them, each in a sandbox of its own, and

@@ -159,3 +159,24 @@ def test_the_sandbox_tests_pass_as_an_ordinary_account(account, venv):
                        check=False, timeout=1200)
     assert done.returncode == 0, done.stdout[-8000:]
     assert " passed" in done.stdout and "skipped" not in done.stdout
+
+
+def test_the_sample_class_is_graded_by_an_ordinary_account_as_by_root(account, venv, graded_class):
+    """The main job (`week12 sample-class`, warm start on) in the hub layout, every per-cell
+    grade equal to this account's own run of it (``graded_class``)."""
+    from autograder.demo.sample_class import ASSIGNMENTS
+    from tests.submissions import class_cell_scores
+
+    if account.is_me:
+        pytest.skip("the tests run as an ordinary account: graded_class is that account's run")
+    course = copy_course(shared_folder("week12-hub-sample-") / "course")
+    try:
+        account.give(course.root.parent)
+        done = account.run([str(venv / "bin" / "week12"), "sample-class", "--workers", "2"], cwd=course.root,
+                           env=account.environment(venv), check=False, timeout=1200)
+        # 0: exactly the two truncated notebooks (broken on purpose) could not be graded.
+        assert done.returncode == 0 and "not valid JSON" in done.stdout, done.stdout[-6000:]
+        ours = class_cell_scores(course, ASSIGNMENTS)
+        assert ours and ours == class_cell_scores(graded_class[0], ASSIGNMENTS)
+    finally:
+        shutil.rmtree(course.root.parent, ignore_errors=True)

@@ -36,7 +36,8 @@ class GraderFault(RuntimeError):
     """This notebook could not be run for a reason on the grader's side; no student code ran."""
 
 
-def _environment(cpu_threads: int) -> dict[str, str]:
+def run_environment(cpu_threads: int) -> dict[str, str]:
+    """The environment a notebook's runner and kernel get (besides the sandbox's minimal one)."""
     env = {"NBGRADER_EXECUTION": "autograde", "TF_CPP_MIN_LOG_LEVEL": "2",
            # Figures go inline into the notebook, as in Jupyter (Agg would drop them).
            "MPLBACKEND": "module://matplotlib_inline.backend_inline"}
@@ -63,12 +64,12 @@ def run_prepared(prepared: PreparedRun, settings: RunSettings, *, mounts: Sandbo
         if settings.warm_start:
             try:
                 result = run_sandboxed_on_warm_parent({"input": str(SANDBOX_INPUT_DIR), "job": str(SANDBOX_JOB_DIR)},
-                                                      env=_environment(cpu_threads), logger=logger, **sandbox)
+                                                      env=run_environment(cpu_threads), logger=logger, **sandbox)
             except WarmStartFailed as failed:
                 raise GraderFault(f"the warm start failed twice: {failed}") from None
         else:
             result = run_sandboxed(_runner(SANDBOX_INPUT_DIR, SANDBOX_JOB_DIR, RESULT_FD),
-                                   env=_environment(cpu_threads), **sandbox)
+                                   env=run_environment(cpu_threads), **sandbox)
         report, problem, stderr = read_report(result.result, settings, prepared.grade_ids), result.problem, result.stderr
     else:
         logger.warning("Grading WITHOUT a sandbox (c.SandboxedExecute.allow_unsandboxed = True)")
@@ -99,7 +100,7 @@ def _run_unsandboxed(inputs: dict, settings: RunSettings, cpu_threads: int,
             Path(input_dir, name).write_text(text, encoding="utf-8")
         read_end, write_end = os.pipe()
         process = subprocess.Popen(_runner(input_dir, job_dir, write_end), cwd=job_dir, pass_fds=(write_end,),
-                                   env={**os.environ, **_environment(cpu_threads)},
+                                   env={**os.environ, **run_environment(cpu_threads)},
                                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         os.close(write_end)
         result, errors = BoundedBuffer(settings.limits.result_bytes), BoundedBuffer(settings.limits.output_bytes)

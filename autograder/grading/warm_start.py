@@ -29,7 +29,12 @@ from autograder.sandbox.warm_run import WarmParent, WarmParentLost, WarmParentUn
 PRELOAD = ("numpy", "tensorflow", "matplotlib", "matplotlib.pyplot", "IPython", "ipykernel.kernelapp",
            "ipykernel.ipkernel", "nbformat", "nbclient", "jupyter_client", "autograder.notebook",
            "autograder.inside.runner", "autograder.inside.forked_kernel", "autograder.inside.capture",
-           "autograder.exercises")
+           "autograder.exercises",
+           # What a kernel imports as it starts (its debugger alone is some 120 modules of pydevd).
+           "ipykernel.debugger", "ipykernel.kernelspec", "IPython.core.debugger", "IPython.core.completerlib",
+           "IPython.core.oinspect", "IPython.core.logger", "IPython.extensions.storemagic", "IPython.utils.wildcard",
+           "sqlite3", "tornado.platform.asyncio", "tornado.queues", "tornado.locks", "xmlrpc.server", "pydoc",
+           "runpy")
 ENTRY = "autograder.inside.runner:run_warm"
 ATTEMPTS = 2  # the first run, and once more on a new parent if the first parent was lost
 
@@ -118,3 +123,33 @@ def run_warm(run: Callable[[WarmParent], SandboxResult], env: Mapping[str, str],
 def run_sandboxed_on_warm_parent(arguments: Mapping, *, env: Mapping[str, str], logger: logging.Logger = log,
                                  **sandbox) -> SandboxResult:
     return run_warm(lambda parent: run_sandboxed_warm(parent, arguments, env=env, **sandbox), env, logger)
+
+
+def trial(env: Mapping[str, str], *, mounts, bwrap_path: str | None = None) -> str | None:
+    """Start a warm parent as grading would and fork one trial run into a sandbox; None if that
+    worked, else why not (for ``week12 doctor``)."""
+    import json
+    import time
+
+    from autograder.sandbox import RESULT_FD, SandboxLimits
+
+    started = time.monotonic()
+    try:
+        parent = WarmParent(PRELOAD, "autograder.sandbox.warm_parent:python_c", env)
+    except WarmParentUnusable as unusable:
+        return str(unusable)
+    try:
+        code = ("import os, sys\nstatus = open('/proc/self/status').read()\n"
+                "os.write(int(sys.argv[1]), ('tensorflow' in sys.modules and 'CapEff:\\t0000000000000000' in status"
+                " and 'Seccomp:\\t2' in status and os.getcwd() == '/job').__repr__().encode())")
+        result = run_sandboxed_warm(parent, {"code": code, "args": [RESULT_FD]}, limits=SandboxLimits(wall_seconds=60),
+                                    env=env, readonly_paths=mounts.readonly, hidden_paths=mounts.hidden,
+                                    bwrap_path=bwrap_path)
+    except WarmParentLost as lost:
+        return f"the trial warm parent was lost: {lost}"
+    finally:
+        parent.close()
+    if result.result != b"True":
+        return f"a trial run did not join its sandbox as it should: {result.problem or json.dumps(result.stderr[-300:])}"
+    log.debug("warm start trial: %.1f s", time.monotonic() - started)
+    return None

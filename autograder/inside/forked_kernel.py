@@ -7,8 +7,8 @@ modules loaded, and a notebook's ``import tensorflow`` costs nothing. It is stil
 own, in its own session (interrupts and kills reach it and its children, as a launched kernel's
 do), so a cell that kills or hangs the kernel does to the runner exactly what it would do cold.
 
-Only the standard ipykernel command line (``... -m ipykernel_launcher -f FILE``) is forked; any
-other kernel is launched as jupyter_client would.
+Only the standard ipykernel command line (``... -m ipykernel_launcher -f FILE``) is forked, and
+only from a single-threaded runner; any other kernel is launched as jupyter_client would.
 """
 
 from __future__ import annotations
@@ -20,8 +20,9 @@ import sys
 import time
 import uuid
 
-from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
+
+from autograder.inside.ready_client import ReadyKernelManager
 
 IPYKERNEL_MODULE = "ipykernel_launcher"
 
@@ -99,7 +100,9 @@ class ForkedKernelProvisioner(LocalProvisioner):
     """jupyter_client's local provisioner, with ``fork`` in place of ``Popen`` for ipykernel."""
 
     async def launch_kernel(self, cmd: list[str], **kwargs):
-        if cmd[1:3] != ["-m", IPYKERNEL_MODULE]:
+        # Forking copies only the calling thread: with another one running (holding a lock, say),
+        # the kernel would start broken. The runner has none here; should it ever, launch.
+        if cmd[1:3] != ["-m", IPYKERNEL_MODULE] or len(os.listdir("/proc/self/task")) != 1:
             return await super().launch_kernel(cmd, **kwargs)
         env = dict(kwargs.get("env") or os.environ)
         cwd = kwargs.get("cwd")
@@ -112,7 +115,7 @@ class ForkedKernelProvisioner(LocalProvisioner):
         return self.connection_info
 
 
-class ForkedKernelManager(AsyncKernelManager):
+class ForkedKernelManager(ReadyKernelManager):
     """A kernel manager whose ipykernel is forked from this process (``ForkedKernelProvisioner``)."""
 
     async def _async_pre_start_kernel(self, **kw):

@@ -105,6 +105,10 @@ def run(input_dir: Path, job_dir: Path, pipe: ResultPipe, *, forked_kernel: bool
         from autograder.inside.forked_kernel import ForkedKernelManager
 
         client.kernel_manager_class = ForkedKernelManager
+    else:
+        from autograder.inside.ready_client import ReadyKernelManager
+
+        client.kernel_manager_class = ReadyKernelManager
     try:
         with client.setup_kernel():
             report["seconds"]["kernel_ready"] = round(time.monotonic() - started, 3)

@@ -69,7 +69,7 @@ def _check(result: int, what: str) -> None:
         raise JoinFailed(f"{what}: {os.strerror(ctypes.get_errno())}")
 
 
-def _enter_namespaces(libc, holder_pid: int) -> None:
+def _enter_namespaces(libc, holder_pid: int, user_namespace: bool) -> None:
     # Every namespace file is opened first: once the mount namespace is entered, /proc is the
     # sandbox's, where the holder has another pid.
     opened = []
@@ -82,8 +82,11 @@ def _enter_namespaces(libc, holder_pid: int) -> None:
                 continue
             if not same:  # entering one's own user namespace again is an error (EINVAL)
                 opened.append((name, flag, os.open(target, os.O_RDONLY | os.O_CLOEXEC)))
-        if not any(name == "mnt" for name, _, _ in opened):
-            raise JoinFailed("the holder shares this process's mount namespace: it is not a sandbox")
+        entered = {name for name, _, _ in opened}
+        if "mnt" not in entered or "pid" not in entered:
+            raise JoinFailed("the holder shares this process's mount or PID namespace: it is not a sandbox")
+        if ("user" in entered) != user_namespace:
+            raise JoinFailed("the holder's user namespace is not what its sandbox identity says")
         for name, flag, fd in opened:
             _check(libc.setns(fd, flag), f"entering the sandbox's {name} namespace")
     finally:
@@ -110,7 +113,7 @@ def join_sandbox(joining: Joining) -> None:
             last_cap = int(file.read())
     except (OSError, ValueError) as error:
         raise JoinFailed(f"cannot know every capability to drop: {error}") from error
-    _enter_namespaces(libc, joining.holder_pid)
+    _enter_namespaces(libc, joining.holder_pid, joining.user_namespace)
     os.chdir(SANDBOX_JOB_DIR)
     for kind, (soft, hard) in rlimit_values(joining.limits).items():
         resource.setrlimit(kind, (soft, hard))

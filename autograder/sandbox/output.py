@@ -35,19 +35,24 @@ class BoundedBuffer:
         return self.data.decode("utf-8", errors="replace")
 
 
-def drain(pipes: dict[IO[bytes], BoundedBuffer], deadline: float) -> bool:
+def drain(pipes: dict[IO[bytes], BoundedBuffer], deadline: float, wake=None) -> bool:
     """Read every pipe into its buffer until all reach end of file or ``deadline`` (monotonic) passes.
 
-    Returns True if every pipe was closed by the other side, False on reaching the deadline.
+    Returns True if every pipe was closed by the other side, or if ``wake`` (a file or socket,
+    not read here) became readable first; False on reaching the deadline.
     """
     with selectors.DefaultSelector() as selector:
         for pipe, buffer in pipes.items():
             selector.register(pipe, selectors.EVENT_READ, buffer)
-        while selector.get_map():
+        if wake is not None:
+            selector.register(wake, selectors.EVENT_READ, None)
+        while len(selector.get_map()) > (wake is not None):
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 return False
             for key, _ in selector.select(timeout=remaining):
+                if key.data is None:
+                    return True
                 chunk = os.read(key.fd, CHUNK)
                 if chunk:
                     key.data.add(chunk)

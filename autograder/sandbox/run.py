@@ -200,7 +200,14 @@ def run_sandboxed(argv: Sequence[str], *, limits: SandboxLimits = SandboxLimits(
         returncode, timed_out = _supervise(command, env, buffers, (result_write, filter_read), result_read,
                                            started + limits.wall_seconds)
         elapsed = time.monotonic() - started
-    returncode, signal = _exit_status(returncode)
+    return sandbox_result(returncode, timed_out, buffers, elapsed, limits, identity)
+
+
+def sandbox_result(status: int, timed_out: bool, buffers: tuple, elapsed: float, limits: SandboxLimits,
+                   identity: SandboxIdentity) -> SandboxResult:
+    """The :class:`SandboxResult` of a run that ended with (bwrap's) exit ``status``; ``buffers``
+    are its stdout, stderr and result."""
+    returncode, signal = _exit_status(status)
     stdout, stderr, result = buffers
     return SandboxResult(returncode=returncode, timed_out=timed_out, signal=signal,
                          stdout=stdout.text(), stderr=stderr.text(),

@@ -36,10 +36,13 @@ import os
 import signal
 import socket
 import sys
+import tempfile
 import traceback
 
 from autograder.sandbox.join import PR_SET_PDEATHSIG, Joining, join_sandbox
 from autograder.sandbox.limits import SandboxLimits
+
+PR_SET_DUMPABLE = 4
 
 MAX_REQUEST_BYTES = 1 << 20
 IMPORTS_SET: dict[str, str] = {}
@@ -68,21 +71,31 @@ def _keep_only(fds: dict[int, int]) -> None:
     os.closerange(max(fds) + 1, os.sysconf("SC_OPEN_MAX"))
 
 
+# Signals that would otherwise end the joining process: nothing of the run may reach it, but a
+# signal sent before the run's own session exists would.
+IGNORED_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT, signal.SIGUSR1, signal.SIGUSR2,
+                   signal.SIGPIPE, signal.SIGTSTP, signal.SIGTTIN, signal.SIGTTOU)
+RUN_STATUS_LOST = 70  # the joining process could not wait for its run (EX_SOFTWARE)
+
+
 def _child(request: dict, fds: list[int], entry) -> None:
-    """The forked run: never returns."""
+    """The forked run: never returns. Until the entry process is forked, any failure is the
+    sandbox's (exit 125, ``bwrap: ...`` on stderr); after it, this only waits and passes on
+    the entry's exit status."""
     code = JOIN_FAILED_EXIT
     try:
         result_fd, stdout_fd, stderr_fd = fds
         devnull = os.open(os.devnull, os.O_RDONLY)
         # The result pipe keeps a number of its own above the standard three.
         _keep_only({0: devnull, 1: stdout_fd, 2: stderr_fd, 3: result_fd})
-        os.setsid()
+        for number in IGNORED_SIGNALS:
+            signal.signal(number, signal.SIG_IGN)
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         try:  # best effort: under memory pressure, the run goes before this warm parent
             with open("/proc/self/oom_score_adj", "w") as file:
                 file.write("1000")
         except OSError:
             pass
-        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         join = request["join"]
         join_sandbox(Joining(holder_pid=join["holder_pid"], uid=join["uid"], user_namespace=join["user_namespace"],
                              limits=SandboxLimits(**join["limits"]),
@@ -90,31 +103,53 @@ def _child(request: dict, fds: list[int], entry) -> None:
         os.environ.clear()
         os.environ.update(request["env"])
         os.environ.update(IMPORTS_SET)
-        ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)  # dies with this parent
+        libc = ctypes.CDLL(None)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)  # dies with this parent
+        # Changing uid made this process undumpable; a cold run's exec makes its command
+        # dumpable again (its own /proc/self files readable, as any process's are).
+        libc.prctl(PR_SET_DUMPABLE, 1, 0, 0, 0)
         pid = os.fork()
         if pid == 0:
             _entry_process(entry, request["arguments"])
-        _, status = os.waitpid(pid, 0)
-        code = _exit_status(status)
     except BaseException as error:  # noqa: BLE001 - said on the run's stderr, then exit 125
         try:
             os.write(2, f"bwrap: warm start: {type(error).__name__}: {error}\n".encode())
-        except OSError:
-            pass
+        finally:
+            os._exit(code)
+    code = RUN_STATUS_LOST
+    try:
+        code = _wait_for_exit(pid)
     finally:
         os._exit(code)
+
+
+def _wait_for_exit(pid: int) -> int:
+    """The exit status of ``pid`` in bwrap's convention, once it has exited (a stop, say under a
+    tracer the run chose, is not an end)."""
+    while True:
+        _, status = os.waitpid(pid, 0)
+        if os.WIFEXITED(status) or os.WIFSIGNALED(status):
+            return _exit_status(status)
 
 
 def _entry_process(entry, arguments: dict) -> None:
     """The run's entry, in the sandbox's PID namespace: never returns."""
     code = 1
     try:
+        os.setsid()  # a session of its own: nothing it signals by group reaches the joining process
+        for number in IGNORED_SIGNALS:
+            signal.signal(number, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.signal(signal.SIGPIPE, signal.SIG_IGN)  # as Python sets them up at start
         sys.argv = [entry.__module__]
         # Python reseeds ``random`` in a forked child itself; numpy's global generator was
         # seeded once, in the parent, and would hand every run the same numbers.
         numpy = sys.modules.get("numpy")
         if numpy is not None:
             numpy.random.seed()
+        # The parent's temporary folder (its own, outside every sandbox) is not the run's /tmp.
+        tempfile.tempdir = None
+        importlib.invalidate_caches()
         result = entry(result_fd=3, **arguments)
         code = result if isinstance(result, int) else 0
     except SystemExit as stop:
@@ -152,7 +187,13 @@ def serve(control: socket.socket, entry) -> None:
             _send(control, "refused", reason=f"a request needs 3 descriptors, not {len(fds)}")
             continue
         request = json.loads(message)
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError as error:
+            for fd in fds:
+                os.close(fd)
+            _send(control, "refused", reason=f"fork failed: {error}")
+            continue
         if pid == 0:
             control_fd = control.fileno()
             control.detach()
@@ -171,8 +212,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--entry", required=True, help="MODULE:FUNCTION run in each child")
     parser.add_argument("preload", nargs="*")
     args = parser.parse_args(argv)
+    # ``-m`` put this process's working folder (its own home) first on sys.path; a run's runner
+    # and kernel have their own there, as a cold run has them (the kernel adds its own).
+    if sys.path and sys.path[0] == os.getcwd():
+        sys.path_importer_cache.pop(sys.path.pop(0), None)
     control = socket.socket(fileno=args.control_fd)
     os.set_inheritable(control.fileno(), False)
+    try:  # as root: the warm parent outlives runs, so it should not be the first to go
+        if os.geteuid() == 0:
+            with open("/proc/self/oom_score_adj", "w") as file:
+                file.write("-500")
+    except OSError:
+        pass
     before = dict(os.environ)
     try:
         for name in args.preload:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import os
-import selectors
 import signal as signals
 import socket
 import subprocess
@@ -29,9 +28,9 @@ from pathlib import Path
 from autograder.sandbox import seccomp
 from autograder.sandbox.bwrap import bwrap_command, find_bwrap, sandbox_environment
 from autograder.sandbox.limits import SandboxLimits
-from autograder.sandbox.output import CHUNK, BoundedBuffer, drain
-from autograder.sandbox.run import (FINAL_READ_SECONDS, SandboxResult, SandboxUnavailable, _exit_status, _identity,
-                                    _input_folder)
+from autograder.sandbox.output import BoundedBuffer, drain
+from autograder.sandbox.run import (FINAL_READ_SECONDS, SandboxResult, SandboxUnavailable, _identity, _input_folder,
+                                    sandbox_result)
 
 HOLD = Path(__file__).resolve().parent / "hold.py"
 # BLAS libraries start their worker threads when loaded; a parent must have one thread to fork.
@@ -54,16 +53,24 @@ class WarmParent:
     def __init__(self, preload: Sequence[str], entry: str, env: Mapping[str, str], *,
                  python: str = sys.executable, start_seconds: float = 300.0):
         self.preload, self.entry, self.env = tuple(preload), entry, dict(env)
-        self._config = tempfile.TemporaryDirectory(prefix="week12-warm-")
+        # The parent's imports run out here, not in a sandbox: whatever they read from or write
+        # to a home, a cache or a temporary folder (Keras's keras.json, TensorFlow's plugin
+        # folder, fonts, matplotlib's cache) must be a folder of its own, empty as a sandbox's
+        # home is, never a shared or host one.
+        self._home = tempfile.TemporaryDirectory(prefix="week12-warm-")  # 0700, the grader's
+        home = Path(self._home.name)
+        for name in ("tmp", ".config", ".cache", ".local/share"):
+            (home / name).mkdir(parents=True)
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self._stderr = tempfile.TemporaryFile()
         parent_env = {**sandbox_environment(self.env), **SINGLE_THREADED,
-                      # matplotlib's font cache; the sandbox's home does not exist out here.
-                      "MPLCONFIGDIR": self._config.name}
+                      "HOME": str(home), "TMPDIR": str(home / "tmp"), "KERAS_HOME": str(home / ".keras"),
+                      "MPLCONFIGDIR": str(home / ".config" / "matplotlib"), "XDG_CONFIG_HOME": str(home / ".config"),
+                      "XDG_CACHE_HOME": str(home / ".cache"), "XDG_DATA_HOME": str(home / ".local" / "share")}
         self.process = subprocess.Popen(
             [python, "-m", "autograder.sandbox.warm_parent", "--control-fd", str(theirs.fileno()),
              "--entry", entry, *self.preload],
-            env=parent_env, cwd="/", stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=self._stderr,
+            env=parent_env, cwd=home, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=self._stderr,
             pass_fds=(theirs.fileno(),), start_new_session=True)
         theirs.close()
         self.control = ours
@@ -156,22 +163,23 @@ class WarmParent:
             self.process.kill()
         self.process.wait()
         self._stderr.close()
-        self._config.cleanup()
+        self._home.cleanup()
 
 
-def _read_until_ready(ready: int, info: int, stderr, deadline: float) -> tuple[bool, int | None, BoundedBuffer]:
-    """Wait for the holder's "ready" and bwrap's child pid; (ready, holder pid, bwrap's stderr)."""
+def _wait_for_holder(ready: int, info: int, deadline: float) -> int | None:
+    """The host pid of the sandbox's first process once the holder said "ready" (bwrap writes
+    the pid on its info pipe); None if the sandbox was not made, or not before ``deadline``."""
     buffers = {ready: BoundedBuffer(64), info: BoundedBuffer(4096)}
     pipes = {os.fdopen(fd, "rb", buffering=0): buffer for fd, buffer in buffers.items()}
     drain(pipes, deadline)
     for pipe in pipes:
         pipe.close()
-    pid = None
+    if bytes(buffers[ready].data) != b"ready\n":
+        return None
     try:
-        pid = int(json.loads(bytes(buffers[info].data).decode())["child-pid"])
+        return int(json.loads(bytes(buffers[info].data).decode())["child-pid"])
     except (ValueError, KeyError, TypeError):
-        pass
-    return bytes(buffers[ready].data) == b"ready\n", pid, buffers
+        return None
 
 
 def run_sandboxed_warm(parent: WarmParent, arguments: Mapping, *, limits: SandboxLimits = SandboxLimits(),
@@ -200,20 +208,25 @@ def run_sandboxed_warm(parent: WarmParent, arguments: Mapping, *, limits: Sandbo
         command[1:1] = ["--info-fd", str(info_write)]
         started = time.monotonic()
         deadline = started + limits.wall_seconds
-        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.PIPE, env=sandbox_environment(env), start_new_session=True,
-                                   pass_fds=(ready_write, info_write, filter_read))
-        for fd in (ready_write, info_write, filter_read):
-            os.close(fd)
-        status, timed_out = None, True
         try:
-            ready, holder_pid, _ = _read_until_ready(ready_read, info_read, process.stderr, deadline)
-            if not ready or holder_pid is None:
+            process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                       stderr=subprocess.PIPE, env=sandbox_environment(env), start_new_session=True,
+                                       pass_fds=(ready_write, info_write, filter_read))
+        except BaseException:
+            for fd in (ready_read, info_read):
+                os.close(fd)
+            raise
+        finally:
+            for fd in (ready_write, info_write, filter_read):
+                os.close(fd)
+        status, timed_out = -signals.SIGKILL, True
+        try:
+            holder_pid = _wait_for_holder(ready_read, info_read, deadline)
+            if holder_pid is None:  # bwrap says why on its stderr, unless the wall clock ran out
                 try:
-                    process.wait(timeout=max(0.1, deadline - time.monotonic()))
+                    status, timed_out = process.wait(timeout=max(0.0, deadline - time.monotonic())), False
                 except subprocess.TimeoutExpired:
                     pass
-                status, timed_out = (process.returncode if process.returncode is not None else -signals.SIGKILL), False
             else:
                 status, timed_out = _run_joined(parent, holder_pid, identity, limits, program, env, arguments,
                                                 (stdout, stderr, result), deadline)
@@ -228,13 +241,7 @@ def run_sandboxed_warm(parent: WarmParent, arguments: Mapping, *, limits: Sandbo
         elapsed = time.monotonic() - started
     if bwrap_errors.data and not stderr.data:
         stderr = bwrap_errors  # the sandbox could not be made: bwrap said why
-    returncode, signal = _exit_status(status)
-    return SandboxResult(returncode=returncode, timed_out=timed_out, signal=signal,
-                         stdout=stdout.text(), stderr=stderr.text(),
-                         stdout_truncated=stdout.truncated, stderr_truncated=stderr.truncated,
-                         wall_seconds=elapsed, limits=limits, uid=identity.uid,
-                         user_namespace=identity.user_namespace, result=bytes(result.data),
-                         result_truncated=result.truncated)
+    return sandbox_result(status, timed_out, (stdout, stderr, result), elapsed, limits, identity)
 
 
 def _run_joined(parent: WarmParent, holder_pid: int, identity, limits: SandboxLimits, program: bytes,
@@ -247,6 +254,10 @@ def _run_joined(parent: WarmParent, holder_pid: int, identity, limits: SandboxLi
                "env": {**sandbox_environment(env), "PWD": "/"}, "arguments": dict(arguments)}
     try:
         parent.fork(request, [pipes[2][1], pipes[0][1], pipes[1][1]])  # result, stdout, stderr
+    except BaseException:
+        for read, _ in pipes:
+            os.close(read)
+        raise
     finally:
         for _, write in pipes:
             os.close(write)
@@ -266,24 +277,13 @@ def _run_joined(parent: WarmParent, holder_pid: int, identity, limits: SandboxLi
 def _drain_until_exit(parent: WarmParent, readers: dict, deadline: float) -> int | None:
     """Read the run's pipes until the parent says its child exited (its status), or the deadline
     passes (None; then the caller kills the sandbox, and the parent's answer is waited for)."""
-    with selectors.DefaultSelector() as selector:
-        for reader, buffer in readers.items():
-            selector.register(reader, selectors.EVENT_READ, buffer)
-        selector.register(parent.control, selectors.EVENT_READ, None)
-        while True:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                break
-            for key, _ in selector.select(timeout=remaining):
-                if key.data is None:
-                    status = parent.exited(parent._answer(time.monotonic() + ANSWER_SECONDS))
-                    # Whatever is still buffered in the pipes was written before the child exited.
-                    drain({reader: buffer for reader, buffer in readers.items()
-                           if reader in selector.get_map()}, time.monotonic() + FINAL_READ_SECONDS)
-                    return status
-                chunk = os.read(key.fd, CHUNK)
-                if chunk:
-                    key.data.add(chunk)
-                else:
-                    selector.unregister(key.fileobj)
-    return None
+    # The pipes close when the run's processes have all ended, or the parent answers first when
+    # a process the run left behind holds them open (the sandbox's end will stop it).
+    if not drain(readers, deadline, wake=parent.control):
+        return None
+    if deadline <= time.monotonic():
+        return None
+    status = parent.exited(parent._answer(deadline))
+    # What is still buffered in the pipes was written before the child exited.
+    drain(readers, time.monotonic() + FINAL_READ_SECONDS)
+    return status

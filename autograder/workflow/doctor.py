@@ -26,10 +26,12 @@ class DoctorReport:
     checks: list  # probe.Check
     mounts: object | None  # grading.environment.SandboxMounts, when a sandbox can be made
     mounts_problem: str | None
+    warm_start: str = "off"  # "off", "ok", or why it does not work here
 
     @property
     def ok(self) -> bool:
-        return all(check.ok for check in self.checks) and self.mounts_problem is None
+        return (all(check.ok for check in self.checks) and self.mounts_problem is None
+                and self.warm_start in ("off", "ok"))
 
 
 def _bwrap_version(path) -> str:
@@ -57,15 +59,20 @@ def examine(course: Course) -> DoctorReport:
     else:
         mode = ("an ordinary account: each sandbox is an unprivileged user namespace of its own "
                 "(RLIMIT_NPROC counted per namespace)")
-    mounts, problem = None, None
+    mounts, problem, warm = None, None, "off"
     if diagnosis.ok:
         try:
             check_course_package(course.root)
             mounts = executor.mounts()
         except EnvironmentMismatch as error:
             problem = str(error)
+    if mounts is not None and executor.warm_start:
+        from autograder.grading.sandbox_run import run_environment
+        from autograder.grading.warm_start import trial
+
+        warm = trial(run_environment(executor.cpu_threads), mounts=mounts, bwrap_path=configured) or "ok"
     return DoctorReport(getpass.getuser(), os.getuid(), mode, _bwrap_version(bwrap) if bwrap else "none",
-                        diagnosis.checks, mounts, problem)
+                        diagnosis.checks, mounts, problem, warm)
 
 
 def print_report(report: DoctorReport, console) -> None:
@@ -83,5 +90,12 @@ def print_report(report: DoctorReport, console) -> None:
         console.print(f"  hidden there: {', '.join(map(str, report.mounts.hidden))}", highlight=False)
     if report.mounts_problem:
         console.print(f"  [red]FAIL[/red] course package: {report.mounts_problem}", highlight=False)
+    if report.warm_start == "ok":
+        console.print("  [green]ok[/green]   warm start: a warm parent started single-threaded and a trial run "
+                      "forked from it joined its sandbox", highlight=False)
+    elif report.warm_start != "off":
+        console.print(f"  [red]FAIL[/red] warm start: {report.warm_start}", highlight=False)
+        console.print("         to fix: c.SandboxedExecute.warm_start = False in nbgrader_config.py "
+                      "(every notebook then starts cold)", highlight=False)
     console.print("[green]This machine can grade safely as this user.[/green]" if report.ok else
                   "[red]This machine cannot grade safely as this user: nbgrader autograde will refuse.[/red]")

@@ -453,3 +453,32 @@ def test_readonly_paths_appear_at_the_same_path_minus_the_hidden_ones(tmp_path):
     """, readonly_paths=[course], hidden_paths=[course / "solutions", course / "key.txt"])
     assert reported(result) == [["key.txt", "public.txt", "solutions"], [], "shared"], result.stderr
     assert "PermissionError" in result.stderr
+
+
+def test_signals_to_its_process_group_and_everyone_end_only_its_own_run():
+    result = run_python("""
+        import signal
+        for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(number, signal.SIG_IGN)
+            for target in (0, -1):  # its process group, every process it may signal
+                try:
+                    os.kill(target, number)
+                except ProcessLookupError:  # nobody else to signal
+                    pass
+        raise SystemExit(3)
+    """)
+    assert (result.returncode, result.setup_failed) == (3, False), result.stderr
+    assert result.problem == "exit code 3"
+
+
+def test_asking_to_be_traced_by_its_parent_only_stops_its_own_run():
+    result = run_python("""
+        import ctypes, signal
+        ctypes.CDLL(None).ptrace(0, 0, 0, 0)  # PTRACE_TRACEME
+        os.kill(os.getpid(), signal.SIGUSR1)   # stops, for a tracer that never lets it go on
+        report("went on")
+    """, limits=replace(SMALL, wall_seconds=3))
+    # A cold run's tracer is bwrap's init, which ends the sandbox; a warm run's waits for the
+    # wall clock. Either way the run is the student's own, never a sandbox that failed to start.
+    assert not result.setup_failed and result.problem is not None, (result.problem, result.stderr)
+    assert result.wall_seconds < 6

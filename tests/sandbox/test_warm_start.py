@@ -35,10 +35,11 @@ MARKER = "WEEK12-PROBE "
 
 # Prints, as one JSON line, what a run can learn about where it started.
 PROBE = '''
-import json, os, random, sys, uuid
+import json, os, random, sys, tempfile, uuid
 _preloaded = "tensorflow" in sys.modules
 import numpy as np
 import tensorflow as tf
+import keras
 open("/tmp/left-by-the-last-run", "w").write("x")
 open("left-by-the-last-run", "w").write("x")
 print("MARKER" + json.dumps({
@@ -47,6 +48,9 @@ print("MARKER" + json.dumps({
     "environment": dict(os.environ), "cwd": os.getcwd(), "pid": os.getpid(), "uid": os.getuid(),
     "processes": sorted(int(name) for name in os.listdir("/proc") if name.isdigit()),
     "modules": sorted(name for name in sys.modules if name.startswith("autograder")),
+    "path": sys.path, "tempdir": tempfile.gettempdir(), "own_environ_readable": os.access("/proc/self/environ", os.R_OK),
+    "keras": [keras.config.floatx(), keras.config.epsilon(), keras.config.image_data_format(), keras.config.backend()],
+    "home": sorted(os.listdir(os.path.expanduser("~"))),
 }))
 '''.replace("MARKER", MARKER)
 
@@ -118,6 +122,11 @@ def test_each_run_has_its_own_seeds_environment_and_folders():
     assert "MPLCONFIGDIR" not in first["environment"]
     assert first["cwd"] == second["cwd"] == cold["cwd"]
     assert first["uid"] == cold["uid"]
+    # What the imports found is what a cold run's find: the import path, the temporary folder,
+    # Keras's settings (read from a home of the parent's own, never a shared or host one).
+    assert first["path"] == cold["path"] and first["tempdir"] == cold["tempdir"] == "/tmp"
+    assert first["keras"] == cold["keras"] == ["float32", 1e-07, "channels_last", "tensorflow"]
+    assert first["own_environ_readable"] and cold["own_environ_readable"]
     # What the run before left in /tmp and the job folder is gone: the cell wrote them afresh
     # (it would fail on neither), so look at what the next run sees before writing.
     seen = printed(run(notebook("import os; print('LEFT', os.path.exists('/tmp/left-by-the-last-run'), "

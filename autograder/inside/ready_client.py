@@ -17,7 +17,9 @@ from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
 from traitlets import DottedObjectName, Type
 
-REPLY_SECONDS = 1.0  # per kernel_info request, as jupyter_client waits for one
+# As jupyter_client waits: for each kernel_info reply, then for IOPub to show it is connected
+# (until it is, the kernel's messages there are lost: ask again).
+REPLY_SECONDS, IOPUB_SECONDS = 1.0, 0.2
 
 
 class ReadyKernelClient(AsyncKernelClient):
@@ -32,13 +34,16 @@ class ReadyKernelClient(AsyncKernelClient):
             except Empty:
                 reply = None
             if (reply is not None and reply["msg_type"] == "kernel_info_reply"
-                    and await self._idle_after(request, min(deadline, time.monotonic() + REPLY_SECONDS))):
+                    and await self._idle_after(request, min(deadline, time.monotonic() + IOPUB_SECONDS))):
                 self._handle_kernel_info_reply(reply)
                 return
             if not await self._async_is_alive():
                 raise RuntimeError("Kernel died before replying to kernel_info")
             if time.monotonic() > deadline:
                 raise RuntimeError(f"Kernel didn't respond in {timeout:g} seconds")
+
+    # AsyncKernelClient binds ``wait_for_ready`` to the base class's function itself.
+    wait_for_ready = _async_wait_for_ready
 
     async def _idle_after(self, request: str, deadline: float) -> bool:
         """Read IOPub up to the kernel's ``idle`` for ``request``; False if it did not come (the

@@ -171,8 +171,9 @@ def test_a_bad_run_leaves_the_warm_parent_and_the_next_run_intact(bad, reference
     parents = idle_parents()
     assert parents
     started = time.monotonic()
-    run(notebook(BAD_RUNS[bad], "print('after')"), cell_timeout=5, wall_seconds=60, max_processes=128)
-    assert time.monotonic() - started < 60
+    # A fork bomb's copies of the kernel outlive the interrupted cell: the wall clock ends it.
+    run(notebook(BAD_RUNS[bad], "print('after')"), cell_timeout=5, wall_seconds=20, max_processes=128)
+    assert time.monotonic() - started < 20 + 15  # the wall clock, and tearing the sandbox down
     # The same parents, alive and idle, and the next run on one of them is exact.
     assert set(idle_parents()) >= set(parents) and all(parent.usable() for parent in parents.values())
     good = run(nbformat.read(SOLUTIONS[0], as_version=4))

@@ -9,7 +9,8 @@
 Inputs appear read-only in ``/input``, the working directory ``/job`` is a capped tmpfs of the
 sandbox's own. ``bwrap.py`` is the layout, ``identity.py`` who the code runs as (root or an
 ordinary account), ``limits.py`` the limits, ``seccomp.py`` the system-call filter, ``probe.py``
-whether and why (not) a sandbox can be made here.
+whether and why (not) a sandbox can be made here. A warm start (``warm_run.py``) runs the same
+sandbox with a process forked from a warm parent (``warm_parent.py``) that joins it (``join.py``).
 """
 
 from autograder.sandbox.bwrap import (SANDBOX_HOME, SANDBOX_INPUT_DIR, SANDBOX_JOB_DIR, find_bwrap,

@@ -74,7 +74,6 @@ class WarmParent:
             pass_fds=(theirs.fileno(),), start_new_session=True)
         theirs.close()
         self.control = ours
-        self.runs = 0
         self.awaiting_exit = False  # a child was forked whose exit the parent has not told yet
         self.broken = False
         try:
@@ -135,7 +134,6 @@ class WarmParent:
         answer = self._answer(time.monotonic() + ANSWER_SECONDS)
         if answer.get("event") != "forked":
             raise WarmParentLost(f"it answered {answer!r} instead of forking")
-        self.runs += 1
         self.awaiting_exit = True
         return answer["pid"]
 

@@ -1,4 +1,4 @@
-"""The warm start: each grading thread keeps one warm parent, and a lost one is replaced once.
+"""The warm start: runs borrow idle warm parents, and a lost one is replaced once.
 
 A cold run pays, for every notebook, a new Python process, a new Jupyter kernel and
 ``import tensorflow`` (about two seconds of the three a lab notebook takes). A warm parent
@@ -17,11 +17,13 @@ imports once.
 from __future__ import annotations
 
 import atexit
+import json
 import logging
 import threading
+import time
 from collections.abc import Callable, Mapping
 
-from autograder.sandbox import SandboxResult
+from autograder.sandbox import RESULT_FD, SandboxLimits, SandboxResult
 from autograder.sandbox.warm_run import WarmParent, WarmParentLost, WarmParentUnusable, run_sandboxed_warm
 
 # What the week's notebooks and the runner import: loaded once in the parent. The order is the
@@ -51,15 +53,15 @@ class WarmStartFailed(RuntimeError):
 def _borrow(env: Mapping[str, str]) -> WarmParent:
     """An idle parent made for ``env``, else a new one (a few seconds: its imports)."""
     wanted = dict(env)
-    with _lock:
-        for parent in reversed(_idle):
-            if parent.env == wanted:
-                _idle.remove(parent)
-                if parent.usable():
-                    return parent
-                _every_parent.discard(parent)
-                parent.close()
+    while True:
+        with _lock:
+            parent = next((idle for idle in reversed(_idle) if idle.env == wanted), None)
+            if parent is None:
                 break
+            _idle.remove(parent)
+        if parent.usable():
+            return parent
+        discard(parent)  # died while idle
     parent = WarmParent(PRELOAD, ENTRY, env)
     with _lock:
         _every_parent.add(parent)
@@ -95,7 +97,7 @@ def close_all() -> None:
 
 def run_warm(run: Callable[[WarmParent], SandboxResult], env: Mapping[str, str],
              logger: logging.Logger = log) -> SandboxResult:
-    """``run(parent)`` on this thread's warm parent; on a new one once more if that was lost."""
+    """``run(parent)`` on a borrowed warm parent; on a new one once more if that one was lost."""
     reasons = []
     for attempt in range(ATTEMPTS):
         try:
@@ -128,11 +130,6 @@ def run_sandboxed_on_warm_parent(arguments: Mapping, *, env: Mapping[str, str], 
 def trial(env: Mapping[str, str], *, mounts, bwrap_path: str | None = None) -> str | None:
     """Start a warm parent as grading would and fork one trial run into a sandbox; None if that
     worked, else why not (for ``week12 doctor``)."""
-    import json
-    import time
-
-    from autograder.sandbox import RESULT_FD, SandboxLimits
-
     started = time.monotonic()
     try:
         parent = WarmParent(PRELOAD, "autograder.sandbox.warm_parent:python_c", env)

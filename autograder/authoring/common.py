@@ -6,7 +6,7 @@ from autograder.authoring.cells import readonly_code
 
 PACKAGE = Path(__file__).resolve().parents[1]
 # Run in this order in one namespace where the course package is absent (autograder/notebook/offline.py).
-OFFLINE_SOURCES = ("i18n.py", "exercises/lab_visible.py", "notebook/offline.py")
+OFFLINE_SOURCES = ("startup_chatter.py", "i18n.py", "exercises/lab_visible.py", "notebook/offline.py")
 
 OFFLINE_TOOLS_SOURCE = '''
 # @title 코스 패키지 없이(Colab 등) 실행할 때 쓰는 보이는 테스트입니다. 수정하지 마세요.
@@ -34,14 +34,17 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow의 C++ 시작 �
 
 import numpy as np
 import matplotlib.pyplot as plt
-import tensorflow as tf
+
+# seed: 모두가 같은 잡음을 쓰도록 고정 / visible: 보이는 테스트
+STEP_IMAGE_SEED, lecture_step_image, use_korean_font, visible, startup_chatter_hidden = _week12_tools(
+    "STEP_IMAGE_SEED", "lecture_step_image", "use_korean_font", "visible", "startup_chatter_hidden")
+
+# 일부 CPU에서 TensorFlow가 시작하며 내는 안내(oneDNN, CPU 명령어)는 숨깁니다. 무해한 안내입니다.
+with startup_chatter_hidden():
+    import tensorflow as tf
 import tensorflow.experimental.numpy as tnp
 
 tnp.experimental_enable_numpy_behavior()  # 텐서에서 .reshape(), .T 를 numpy처럼 쓰기 위해
-
-# seed: 모두가 같은 잡음을 쓰도록 고정 / visible: 보이는 테스트
-STEP_IMAGE_SEED, lecture_step_image, use_korean_font, visible = _week12_tools(
-    "STEP_IMAGE_SEED", "lecture_step_image", "use_korean_font", "visible")
 
 use_korean_font()  # 그림 제목의 한글이 깨지지 않도록
 '''

@@ -41,5 +41,5 @@ def prepare_run(nb: NotebookNode, sandboxed: bool, settings: RunSettings) -> Pre
     })
     key = run_key(notebook_text.encode(), settings_text.encode(), repr(settings.limits).encode(),
                   json.dumps(grade_ids).encode(), str(sandboxed).encode(),
-                  str(settings.max_notebook_bytes).encode())
+                  str(settings.max_notebook_bytes).encode(), str(settings.tensorflow_onednn).encode())
     return PreparedRun(notebook_text, settings_text, tuple(grade_ids), sandboxed, key)

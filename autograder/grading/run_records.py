@@ -26,6 +26,7 @@ class RunSettings:
     limits: SandboxLimits
     language: str = "ko"
     warm_start: bool = True  # fork each run from a warm parent (``warm_start``); not part of a run's key
+    tensorflow_onednn: bool = True  # oneDNN's custom operations in the kernel (``tensorflow_onednn``)
 
 
 @dataclass(frozen=True)

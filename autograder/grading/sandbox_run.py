@@ -36,11 +36,13 @@ class GraderFault(RuntimeError):
     """This notebook could not be run for a reason on the grader's side; no student code ran."""
 
 
-def run_environment(cpu_threads: int) -> dict[str, str]:
+def run_environment(cpu_threads: int, tensorflow_onednn: bool = True) -> dict[str, str]:
     """The environment a notebook's runner and kernel get (besides the sandbox's minimal one)."""
     env = {"NBGRADER_EXECUTION": "autograde", "TF_CPP_MIN_LOG_LEVEL": "2",
            # Figures go inline into the notebook, as in Jupyter (Agg would drop them).
            "MPLBACKEND": "module://matplotlib_inline.backend_inline"}
+    if not tensorflow_onednn:
+        env["TF_ENABLE_ONEDNN_OPTS"] = "0"  # read as TensorFlow loads: a warm parent is made per environment
     if cpu_threads > 0:
         env.update({name: str(cpu_threads) for name in THREAD_VARIABLES})
     return env
@@ -58,22 +60,23 @@ def run_prepared(prepared: PreparedRun, settings: RunSettings, *, mounts: Sandbo
     without trusting any of it, the executed notebook and each graded cell's answer."""
     started = time.monotonic()
     inputs = {"in.ipynb": prepared.notebook_text, "settings.json": prepared.settings_text}
+    env = run_environment(cpu_threads, settings.tensorflow_onednn)
     if prepared.sandboxed:
         sandbox = {"limits": settings.limits, "inputs": inputs, "readonly_paths": mounts.readonly,
                    "hidden_paths": mounts.hidden, "bwrap_path": bwrap_path}
         if settings.warm_start:
             try:
                 result = run_sandboxed_on_warm_parent({"input": str(SANDBOX_INPUT_DIR), "job": str(SANDBOX_JOB_DIR)},
-                                                      env=run_environment(cpu_threads), logger=logger, **sandbox)
+                                                      env=env, logger=logger, **sandbox)
             except WarmStartFailed as failed:
                 raise GraderFault(f"the warm start failed twice: {failed}") from None
         else:
             result = run_sandboxed(_runner(SANDBOX_INPUT_DIR, SANDBOX_JOB_DIR, RESULT_FD),
-                                   env=run_environment(cpu_threads), **sandbox)
+                                   env=env, **sandbox)
         report, problem, stderr = read_report(result.result, settings, prepared.grade_ids), result.problem, result.stderr
     else:
         logger.warning("Grading WITHOUT a sandbox (c.SandboxedExecute.allow_unsandboxed = True)")
-        report, problem, stderr = _run_unsandboxed(inputs, settings, cpu_threads, prepared.grade_ids)
+        report, problem, stderr = _run_unsandboxed(inputs, settings, env, prepared.grade_ids)
     logger.info("Ran the notebook%s in %.1f s", "" if prepared.sandboxed else " UNSANDBOXED",
                 time.monotonic() - started)  # warm or cold: the same sandbox, the same report
     return _interpret(report, problem, stderr)
@@ -91,7 +94,7 @@ def _interpret(report: RunReport, problem: str | None, stderr: str) -> NotebookR
     return NotebookRun(report.executed_json, note, report.answers)
 
 
-def _run_unsandboxed(inputs: dict, settings: RunSettings, cpu_threads: int,
+def _run_unsandboxed(inputs: dict, settings: RunSettings, env: dict[str, str],
                      grade_ids) -> tuple[RunReport, str | None, str]:
     """The runner as a plain child process (``allow_unsandboxed``): same protocol, no protection."""
     with tempfile.TemporaryDirectory(prefix="week12-input-") as input_dir, \
@@ -100,7 +103,7 @@ def _run_unsandboxed(inputs: dict, settings: RunSettings, cpu_threads: int,
             Path(input_dir, name).write_text(text, encoding="utf-8")
         read_end, write_end = os.pipe()
         process = subprocess.Popen(_runner(input_dir, job_dir, write_end), cwd=job_dir, pass_fds=(write_end,),
-                                   env={**os.environ, **run_environment(cpu_threads)},
+                                   env={**os.environ, **env},
                                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         os.close(write_end)
         result, errors = BoundedBuffer(settings.limits.result_bytes), BoundedBuffer(settings.limits.output_bytes)

@@ -74,6 +74,11 @@ class SandboxedExecute(NbGraderPreprocessor):
                    "kernel machinery imported, into a fresh sandbox of its own (the same sandbox as a cold "
                    "start; see README, 'Warm start'). False: every notebook starts a new Python and kernel.",
     ).tag(config=True)
+    tensorflow_onednn = Bool(
+        True, help="TensorFlow's oneDNN custom operations in the students' kernels, on where the processor has "
+                   "them (TensorFlow's default). False sets TF_ENABLE_ONEDNN_OPTS=0 in the sandbox, so that float "
+                   "round-off is the same on every processor; grades are the same either way "
+                   "(tests/test_onednn_grades.py).").tag(config=True)
     allow_unsandboxed = Bool(
         False,
         help="Run student code WITHOUT a sandbox when none can be made here. Grades are still "
@@ -89,7 +94,8 @@ class SandboxedExecute(NbGraderPreprocessor):
 
     def run_settings(self) -> RunSettings:
         return RunSettings(self.cell_timeout, self.cell_output_chars, self.max_notebook_bytes, self.limits(),
-                           judge_settings(self.config).language, warm_start=self.warm_start)
+                           judge_settings(self.config).language, warm_start=self.warm_start,
+                           tensorflow_onednn=self.tensorflow_onednn)
 
     def preprocess(self, nb: NotebookNode, resources: dict):
         progress = GradingProgress(config=self.config)

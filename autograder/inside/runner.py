@@ -10,6 +10,9 @@ pipe, one JSON line per event:
 - ``answer`` after each graded cell (the answer text its capture displayed, size-capped);
 - ``finished`` at the end, with the executed notebook and the run's report.
 
+Each cell's stderr is kept without TensorFlow's start-up chatter (``autograder.startup_chatter``),
+which a cold kernel prints and a warm one does not; everything else the cell wrote is kept.
+
 A cell that runs past its time limit is interrupted and the next cell runs; a kernel that dies
 ends the run, and the cells executed so far keep their outputs and answers. Each cell's outputs
 are capped so that a flood cannot exhaust memory. Everything sent is untrusted on the other side:
@@ -39,6 +42,7 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError  # noqa: E402
 
 from autograder.inside import MAX_ANSWER_BYTES, OUTPUT_MESSAGES, RUN_METADATA_KEY, message_size  # noqa: E402
 from autograder.inside.capture import ANSWER_MEDIA_TYPE  # noqa: E402
+from autograder.startup_chatter import outputs_without_startup_chatter  # noqa: E402
 
 
 class CappedOutputClient(NotebookClient):
@@ -124,6 +128,9 @@ def run(input_dir: Path, job_dir: Path, pipe: ResultPipe, *, forked_kernel: bool
                     report["kernel_died_at"] = cell.get("id")
                     break
                 finally:
+                    # TensorFlow's start-up lines depend on the processor and on whether this
+                    # kernel imported it (cold) or was forked with it (warm): never the student's.
+                    cell.outputs = outputs_without_startup_chatter(cell.get("outputs", []))
                     if str(index) in graded:
                         pipe.send("answer", grade_id=graded[str(index)], text=client.answers.get(index))
             else:

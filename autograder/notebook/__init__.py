@@ -3,7 +3,7 @@
 Released notebooks are in students' hands for weeks, so every name here stays importable as it
 is; the rest of the package may move. A notebook's set-up cell takes::
 
-    STEP_IMAGE_SEED, lecture_step_image, use_korean_font, visible
+    STEP_IMAGE_SEED, lecture_step_image, use_korean_font, visible, startup_chatter_hidden
 
 from here (through ``_week12_tools``, which falls back to the copies the notebook carries when the
 course package is not installed, see :mod:`autograder.notebook.offline`). The lab's graded cells
@@ -21,6 +21,7 @@ from autograder.exercises.lab_reference import STEP_IMAGE_SEED, lecture_step_ima
 from autograder.exercises.lab_visible import IN_NOTEBOOK as visible
 from autograder.notebook.filter_check import grade_edge_kernel, visible_check
 from autograder.notebook.plotting import use_korean_font
+from autograder.startup_chatter import startup_chatter_hidden
 
-__all__ = ["STEP_IMAGE_SEED", "lecture_step_image", "use_korean_font", "visible", "check_step_image_shape",
-           "visible_check", "grade_edge_kernel", "run_hidden_check"]
+__all__ = ["STEP_IMAGE_SEED", "lecture_step_image", "use_korean_font", "visible", "startup_chatter_hidden",
+           "check_step_image_shape", "visible_check", "grade_edge_kernel", "run_hidden_check"]

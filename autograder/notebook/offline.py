@@ -1,9 +1,9 @@
 """What the released notebooks use where the course package is not installed (Google Colab, a
 plain Jupyter with only TensorFlow, numpy and matplotlib).
 
-The notebook builders embed this file's source, after ``autograder/i18n.py`` and the lab's
-visible tests (``autograder/exercises/lab_visible.py``), in a collapsed read-only cell; the
-notebook's ``_week12_tools`` runs the three in one namespace only when ``import
+The notebook builders embed this file's source, after ``autograder/startup_chatter.py``,
+``autograder/i18n.py`` and the lab's visible tests (``autograder/exercises/lab_visible.py``), in a
+collapsed read-only cell; the notebook's ``_week12_tools`` runs the four in one namespace only when ``import
 autograder.notebook`` fails. So the notebooks run top to bottom anywhere, and the lab's visible
 checks are the very code the course runs. Scores are not computed here: the homework's graded
 cell says that the score is computed when the course grades the submission, which does not

@@ -70,7 +70,8 @@ def examine(course: Course) -> DoctorReport:
         from autograder.grading.sandbox_run import run_environment
         from autograder.grading.warm_start import trial
 
-        warm = trial(run_environment(executor.cpu_threads), mounts=mounts, bwrap_path=configured) or "ok"
+        warm = trial(run_environment(executor.cpu_threads, executor.tensorflow_onednn), mounts=mounts,
+                     bwrap_path=configured) or "ok"
     return DoctorReport(getpass.getuser(), os.getuid(), mode, _bwrap_version(bwrap) if bwrap else "none",
                         diagnosis.checks, mounts, problem, warm)
 

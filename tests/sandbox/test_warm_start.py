@@ -26,6 +26,7 @@ from autograder.grading import warm_start
 from autograder.grading.sandbox_run import GraderFault
 from autograder.grading.sandboxed_execute import SandboxedExecute
 from autograder.inside import RUN_METADATA_KEY
+from tests.test_startup_chatter import CHATTER
 
 pytestmark = [pytest.mark.sandbox, pytest.mark.timeout(600)]
 
@@ -108,6 +109,30 @@ def test_a_forked_kernel_computes_what_a_fresh_one_does(solution):
     assert warm.answers == cold.answers and warm_again.answers == cold.answers  # byte for byte
     assert outputs_shape(warm.executed_json) == outputs_shape(cold.executed_json)  # figures included
     assert (warm.note, warm_again.note) == (None, None)
+
+
+# A cell that imports TensorFlow itself (no set-up cell's guard): a cold kernel prints the start-up
+# chatter on processors where oneDNN's custom operations are on, a warm one never does. The same
+# lines are also written by hand (as such a machine's TensorFlow prints them), so that the filter
+# is shown at work on every machine, next to the student's own stderr. The student's print comes
+# first: ipykernel forwards file descriptor 2 from a thread of its own, so a Python-level write made
+# while C-level lines are still being forwarded may land inside one of them, on any machine.
+CHATTER_CELL = """
+import os, sys
+print("student's own stderr line", file=sys.stderr)
+import tensorflow as tf
+os.write(2, (CHATTER + "\\n").encode())
+os.write(2, b"a C-level line of the student's\\n")
+""".replace("CHATTER", repr(chr(10).join(CHATTER)))
+
+
+@pytest.mark.parametrize("warm", [False, True], ids=["cold", "warm"])
+def test_only_tensorflows_start_up_chatter_is_dropped_from_a_cells_stderr(warm):
+    executed = nbformat.reads(run(notebook(CHATTER_CELL), warm=warm).executed_json, as_version=4)
+    stderr = "".join(output.get("text", "") for output in executed.cells[0].outputs
+                     if output.get("output_type") == "stream" and output.get("name") == "stderr")
+    # ipykernel may pass C-level and Python-level writes on in either order; each line is whole.
+    assert sorted(stderr.splitlines()) == ["a C-level line of the student's", "student's own stderr line"], stderr
 
 
 def test_each_run_has_its_own_seeds_environment_and_folders():

@@ -121,12 +121,14 @@ c.GenerateSolution.preprocessors = [
 # exercises at the top (title, score, pass/partial/fail, the grader's first message, a link to
 # the cell), from the template in autograder/feedback/templates (see autograder/feedback/template.py).
 # ExerciseOverview collects the rows after GetGrades has read the scores from the gradebook.
-# The exporter settings are scoped to GenerateFeedback: a plain c.HTMLExporter.* would also be
-# read by the formgrader, whose grading page must keep nbgrader's "formgrade" template, and
-# nbgrader resets the unscoped extra_template_paths when it starts generating feedback.
+# InertPage and the template render what the student's notebook holds inert, under a
+# Content-Security-Policy that allows no script (autograder/safe_html.py; README "Threat model").
+# The exporter settings are scoped to GenerateFeedback: the plain c.HTMLExporter.* below are the
+# formgrader's, and nbgrader resets the unscoped extra_template_paths when it generates feedback.
 from autograder import feedback as week12_feedback  # noqa: E402 -- kept with the block it serves
 
 c.GenerateFeedback.preprocessors = [
+    "autograder.preprocessors.InertPage",
     "nbgrader.preprocessors.GetGrades",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
     "autograder.preprocessors.ExerciseOverview",
@@ -134,6 +136,16 @@ c.GenerateFeedback.preprocessors = [
 c.GenerateFeedback.HTMLExporter.template_name = week12_feedback.TEMPLATE_NAME
 c.GenerateFeedback.HTMLExporter.extra_template_basedirs = week12_feedback.template_dirs()
 c.GenerateFeedback.HTMLExporter.extra_template_paths = week12_feedback.template_search_paths()
+c.GenerateFeedback.HTMLExporter.filters = week12_feedback.PAGE_FILTERS
+
+# The formgrader's grading page (nbgrader's formgrade template, which a TA opens inside their
+# logged-in Jupyter server): the same inert rendering, and a policy under which only nbgrader's
+# own scripts run there.
+c.HTMLExporter.template_name = week12_feedback.FORMGRADE_TEMPLATE_NAME
+c.HTMLExporter.extra_template_basedirs = week12_feedback.template_dirs()
+c.HTMLExporter.extra_template_paths = week12_feedback.template_search_paths()
+c.HTMLExporter.preprocessors = ["autograder.preprocessors.InertPage"]
+c.HTMLExporter.filters = week12_feedback.PAGE_FILTERS
 
 # On every nbgrader start, before any command copies anything: a grading that was killed part-way
 # left half-written autograded/ folders that nbgrader would skip (they are discarded, so those

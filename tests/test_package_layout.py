@@ -25,6 +25,7 @@ MAX_MODULE_LINES = 400
 ALLOWED = {
     "i18n": set(),
     "startup_chatter": set(),  # standard library only: the notebooks carry a copy of it
+    "safe_html": set(),  # what a student's notebook may put on a page (nh3, nbconvert's Markdown)
     "contract": set(),
     "settings": {"i18n"},
     "course": set(),
@@ -36,11 +37,11 @@ ALLOWED = {
     "exercises": {"answers", "contract", "i18n", "scoring"},
     "notebook": {"contract", "exercises", "i18n", "scoring", "startup_chatter"},
     "inside": {"exercises", "i18n", "startup_chatter"},
-    "grading": {"answers", "contract", "exercises", "i18n", "inside", "sandbox", "scoring", "settings"},
-    "feedback": {"contract", "exercises", "grading"},
+    "grading": {"answers", "contract", "exercises", "i18n", "inside", "safe_html", "sandbox", "scoring", "settings"},
+    "feedback": {"contract", "exercises", "grading", "safe_html"},
     "preprocessors": {"feedback", "grading"},
-    "workflow": {"answers", "collect", "contract", "course", "exercises", "grading", "i18n", "lms", "sandbox", "scoring",
-                 "settings"},
+    "workflow": {"answers", "collect", "contract", "course", "exercises", "grading", "i18n", "lms", "safe_html", "sandbox",
+                 "scoring", "settings"},
     "demo": {"contract", "course", "workflow"},
     "authoring": {"contract", "scoring"},  # the homework notebook states the rubric's thresholds
     # Old import paths kept for notebooks released before autograder.notebook.

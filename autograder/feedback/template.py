@@ -15,7 +15,17 @@ import importlib.util
 from pathlib import Path
 
 TEMPLATE_NAME = "week12_feedback"
+# The formgrader's grading page: nbgrader's "formgrade" template, rendering a student's notebook inert.
+FORMGRADE_TEMPLATE_NAME = "week12_formgrade"
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+# The templates' filters (autograder/feedback/inert_page.py), by the import paths nbconvert takes.
+PAGE_FILTERS = {
+    "markdown2html": "autograder.feedback.inert_page.markdown2html",
+    "week12_clean_html": "autograder.safe_html.clean_html",
+    "week12_csp_meta": "autograder.feedback.inert_page.static_csp_meta",
+    "week12_new_nonce": "autograder.feedback.inert_page.new_nonce",
+    "week12_formgrade_csp_meta": "autograder.feedback.inert_page.formgrade_csp_meta",
+}
 
 
 def nbgrader_templates_dir() -> Path:
@@ -34,13 +44,14 @@ def template_dirs() -> list[str]:
 
 
 def template_search_paths() -> list[str]:
-    """``HTMLExporter.extra_template_paths``: where Jinja looks up names our template uses.
+    """``HTMLExporter.extra_template_paths``: where Jinja looks up names our templates use.
 
-    Our ``index.html.j2`` hides nbgrader's file of the same name, so it extends it by the path
-    ``feedback/index.html.j2``, which needs nbgrader's templates folder on the search path. nbgrader
-    itself puts Bootstrap's CSS folder here (``bootstrap.min.css`` is inlined into the page); setting
-    this list replaces nbgrader's, so that folder is kept.
+    Our ``index.html.j2`` files hide nbgrader's of the same name, so they extend them by the paths
+    ``feedback/index.html.j2`` and ``formgrade/index.html.j2``, which need nbgrader's templates
+    folder on the search path; ours holds the macros both share (``week12_inert.html.j2``).
+    nbgrader itself puts Bootstrap's CSS folder here (``bootstrap.min.css`` is inlined into the
+    feedback page); setting this list replaces nbgrader's, so that folder is kept.
     """
     templates = nbgrader_templates_dir()
     bootstrap_css = templates.parent / "static" / "node_modules" / "bootstrap" / "dist" / "css"
-    return [str(templates), str(bootstrap_css)]
+    return [str(TEMPLATES_DIR), str(templates), str(bootstrap_css)]

@@ -5,7 +5,8 @@ visible source (nbgrader's ``ClearHiddenTests``), so feedback shows a hidden tes
 message, never its code. Every other code cell gets the outputs it produced in the sandbox, if the
 executed notebook that came back is a valid notebook with the same cell and the same source, cut
 to ``cell_output_chars`` per cell: the runner caps them too, but student code can forge what the
-runner sends, so the cap that counts is this one.
+runner sends, so the cap that counts is this one. Last, the whole notebook is made inert
+(``autograder.safe_html``): no output, raw cell or widget state in it can run in a viewer.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from autograder.exercises.messages import explain_error
 from autograder.grading.graded_outputs import graded_outputs, no_judgement, record_judgement
 from autograder.grading.messages import GRADING_MESSAGES
 from autograder.inside import OUTPUT_MESSAGES, RUN_METADATA_KEY, message_size
+from autograder.safe_html import inert_notebook
 
 NOT_A_NOTEBOOK = "the executed notebook that came back is not a valid notebook"
 
@@ -95,3 +97,6 @@ def merge_run(nb, executed, graded: list, judgements: dict[str, Judgement], run_
                                      if same else [], language)
             count = ran.get("execution_count") if same else None
             cell.execution_count = count if isinstance(count, int) else None
+    # What a student's code displayed is kept so that any viewer shows it as text, images or
+    # sanitized HTML, never as script (the graded cells' own outputs pass the same rules).
+    inert_notebook(nb)

@@ -22,7 +22,7 @@ from .messages import format_percent, message
 # tables in outputs, and notebook front ends drop <style> elements from untrusted outputs).
 TABLE_STYLE = "border-collapse: collapse; margin: 0.5em 0"
 TABLE_CELL_STYLE = "border: 1px solid #ccc; padding: 3px 8px; text-align: left; vertical-align: top"
-TABLE_HEAD_STYLE = TABLE_CELL_STYLE + "; background: #f5f5f5"
+TABLE_HEAD_STYLE = TABLE_CELL_STYLE + "; background-color: #f5f5f5"
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ import numpy as np
 
 from autograder.contract import HOMEWORK_TASK
 from autograder.i18n import DEFAULT_LANGUAGE, LANGUAGES, format_delay
+from autograder.safe_html import page_csp
 from autograder.scoring.figure import draw_response_figure, png_data_uri, render_png
 from autograder.workflow.report_analysis import (identical_unusual_groups, kernel_group, kernel_groups,
                                                  pass_rates, score_summary)
@@ -108,4 +109,6 @@ def render_class_report(data: ClassData, language: str = "ko") -> str:
     environment = Environment(loader=PackageLoader("autograder.workflow", "templates"), autoescape=True,
                               undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     environment.filters["number"] = lambda value: f"{float(value):g}"
-    return environment.get_template("class_report.html.j2").render(_page_context(data, language))
+    # The page runs no script: its policy says so to the browser (autograder/safe_html.py).
+    context = {**_page_context(data, language), "content_security_policy": page_csp()}
+    return environment.get_template("class_report.html.j2").render(context)

@@ -11,7 +11,8 @@ from autograder.authoring import week12_homework as homework
 from autograder.authoring import week12_lab as lab
 from autograder.contract import GRADED_CELLS
 from autograder.exercises import EXERCISES, Judgement
-from autograder.feedback import TEMPLATE_NAME
+from autograder.feedback import FORMGRADE_TEMPLATE_NAME, TEMPLATE_NAME
+from autograder.feedback.template import TEMPLATES_DIR
 from autograder.feedback.overview import exercise_title, overview_row
 from autograder.grading.graded_outputs import graded_outputs, record_judgement
 from tests.conftest import copy_course
@@ -187,9 +188,10 @@ def test_no_hidden_test_source_on_the_page(request, page):
 
 # --- the configuration and the pieces, without nbgrader runs --------------------------------------
 
-def test_formgrader_keeps_nbgraders_grading_template(tmp_path):
-    """Our exporter settings are scoped to GenerateFeedback: the formgrader's manual-grading page
-    loads the same nbgrader_config.py and must still render with nbgrader's 'formgrade'."""
+def test_formgrader_renders_with_nbgraders_grading_template_made_inert(tmp_path):
+    """The formgrader's manual-grading page loads the same nbgrader_config.py: it renders with
+    week12_formgrade, nbgrader's 'formgrade' with a student's notebook inert; the feedback page's
+    settings, scoped to GenerateFeedback, stay its own."""
     from nbconvert.exporters import HTMLExporter
     from nbgrader.converters import GenerateFeedback
     from nbgrader.server_extensions.formgrader.formgrader import FormgradeExtension
@@ -197,7 +199,9 @@ def test_formgrader_keeps_nbgraders_grading_template(tmp_path):
     course = copy_course(tmp_path / "course")
     formgrader = FormgradeExtension()
     formgrader.initialize([], root=str(course.root))
-    assert HTMLExporter(config=formgrader.config).template_name == "formgrade"
+    exporter = HTMLExporter(config=formgrader.config)
+    assert exporter.template_name == FORMGRADE_TEMPLATE_NAME
+    assert '"base_template": "formgrade"' in (TEMPLATES_DIR / FORMGRADE_TEMPLATE_NAME / "conf.json").read_text()
     feedback = GenerateFeedback(coursedir=formgrader.coursedir, parent=formgrader)
     assert feedback.exporter_class(parent=feedback, config=feedback.config).template_name == TEMPLATE_NAME
 

@@ -21,7 +21,6 @@ import sys
 import time
 import urllib.request
 import zipfile
-from html.parser import HTMLParser
 from pathlib import Path
 
 import nbformat
@@ -33,7 +32,7 @@ from autograder.contract import HOMEWORK
 from autograder.course import nbgrader_environment
 from autograder.safe_html import EMBEDDED_IMAGE
 from tests.browser import browser  # noqa: F401 - the session's Chromium (a fixture)
-from tests.hostile.script_vectors import MARKER, add_vectors
+from tests.hostile.script_vectors import MARKER, active_markup, add_vectors
 from tests.submissions import answered_notebook, cell_scores, submit
 
 pytestmark = [pytest.mark.browser, pytest.mark.nbgrader, pytest.mark.sandbox]
@@ -80,7 +79,7 @@ def test_the_graded_notebook_holds_only_inert_outputs(graded):
             data = output.get("data", {})
             assert set(data) <= ALLOWED_MEDIA, (cell.get("id"), set(data))
             html = data.get("text/html", "")
-            assert _active_markup(html) == [], html[:300]
+            assert active_markup(html) == [], html[:300]
             for media, sizes in output.get("metadata", {}).items():
                 assert media in ("image/png", "image/jpeg")
                 assert all(isinstance(value, (int, float)) for value in sizes.values()), sizes
@@ -92,34 +91,6 @@ def test_the_graded_notebook_holds_only_inert_outputs(graded):
     # What was set aside is shown as text with a note, not lost.
     texts = "".join(output.get("data", {}).get("text/plain", "") for output in vectors.outputs)
     assert "application/javascript" in texts and "image/svg+xml" in texts and "text/latex" in texts
-
-
-class _Markup(HTMLParser):
-    """Every element and attribute in some HTML that could run, load or navigate to script."""
-
-    ACTIVE_TAGS = {"script", "iframe", "svg", "math", "object", "embed", "meta", "style", "link", "base", "form",
-                   "video", "audio", "source", "frame", "frameset", "template", "noscript"}
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.found = []
-
-    def handle_starttag(self, tag, attrs):
-        if tag in self.ACTIVE_TAGS:
-            self.found.append(tag)
-        for name, value in attrs:
-            value = (value or "").strip().lower()
-            if name.startswith("on") or name in ("srcdoc", "formaction", "xlink:href", "style") and "url(" in value:
-                self.found.append(f"{tag} {name}")
-            if name in ("href", "src", "action", "poster", "data") and not (
-                    value.startswith(("http:", "https:", "mailto:")) or EMBEDDED_IMAGE.fullmatch(value)):
-                self.found.append(f"{tag} {name}={value[:40]}")
-
-
-def _active_markup(html: str) -> list[str]:
-    parser = _Markup()
-    parser.feed(html)
-    return parser.found
 
 
 # --- in the browser -----------------------------------------------------------------------

@@ -12,8 +12,11 @@ from __future__ import annotations
 
 import base64
 import json
+from html.parser import HTMLParser
 
 import nbformat
+
+from autograder.safe_html import EMBEDDED_IMAGE
 
 MARKER = "WEEK12-PWNED"
 
@@ -117,3 +120,31 @@ def add_vectors(nb, after_cell_id: str = "setup") -> None:
                              nbformat.v4.new_markdown_cell(markdown_cell_source(), id="student-note"), raw]
     nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {
         "state": {}, "version_major": 2, "version_minor": 0}}
+
+
+class _Markup(HTMLParser):
+    """Every element and attribute in some HTML that could run, load or navigate to script."""
+
+    ACTIVE_TAGS = {"script", "iframe", "svg", "math", "object", "embed", "meta", "style", "link", "base", "form",
+                   "video", "audio", "source", "frame", "frameset", "template", "noscript"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.found = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.ACTIVE_TAGS:
+            self.found.append(tag)
+        for name, value in attrs:
+            value = (value or "").strip().lower()
+            if name.startswith("on") or name in ("srcdoc", "formaction", "xlink:href", "style") and "url(" in value:
+                self.found.append(f"{tag} {name}")
+            if name in ("href", "src", "action", "poster", "data") and not (
+                    value.startswith(("http:", "https:", "mailto:")) or EMBEDDED_IMAGE.fullmatch(value)):
+                self.found.append(f"{tag} {name}={value[:40]}")
+
+
+def active_markup(html: str) -> list[str]:
+    parser = _Markup()
+    parser.feed(html)
+    return parser.found

@@ -126,9 +126,9 @@ def exchange_class(request, students, venv):
                  "EARLIER_EPOCH": str(int(earlier.replace(tzinfo=timezone.utc).timestamp()))}
         students[BOB].run(["/bin/sh", "-c", BOBS_TRICKS], cwd=students[BOB].home,
                           env=students[BOB].environment(**names))
+        report_start = report_size(report_path(course.root))
         only_alice = run("nbgrader", "collect", HW, f"--student={ALICE}")
         collected_first = sorted(path.name for path in (course.root / "submitted").iterdir())
-        report_start = report_size(report_path(course.root))
         collect = run("week12", "collect", HW, check=False)
         problems = read_problems(report_path(course.root), report_start)
         autograde = run("week12", "autograde", HW, check=False)

@@ -246,3 +246,40 @@ def test_ignored_names_are_not_copied(tmp_path):
     found = attribute_handin(folder, HW, OTHER_COLLECTOR)
     copy_handin(found, tmp_path / "copy", ignore=ignore_patterns(exclude=[".ipynb_checkpoints"]))
     assert sorted(path.name for path in (tmp_path / "copy").rglob("*")) == ["edge_filter.ipynb", "timestamp.txt"]
+
+
+def test_the_collected_timestamp_txt_holds_the_arrival_not_the_students_claim(tmp_path):
+    from autograder.collect.exchange import place_handin
+
+    folder = handin(tmp_path / "inbound", f"{ME}+{HW}+2000-01-01 00:00:00 UTC+x", claimed="2000-01-01 00:00:00 UTC")
+    found = attribute_handin(folder, HW, OTHER_COLLECTOR)
+    dest = tmp_path / "submitted" / ME / HW
+    assert place_handin(found, dest) == found.arrived
+    assert parse_utc((dest / "timestamp.txt").read_text()) == found.arrived
+    assert (dest / "edge_filter.ipynb").is_file() and sorted(path.name for path in dest.parent.iterdir()) == [HW]
+
+
+def test_a_handin_that_grows_past_the_limit_while_copied_leaves_the_earlier_submission(tmp_path):
+    from autograder.collect.exchange import place_handin
+
+    dest = tmp_path / "submitted" / ME / HW
+    dest.mkdir(parents=True)
+    (dest / "edge_filter.ipynb").write_text("earlier")
+    folder = handin(tmp_path / "inbound", f"{ME}+{HW}+2026-05-25 00:00:00 UTC+x", {"edge_filter.ipynb": "{}"})
+    found = attribute_handin(folder, HW, OTHER_COLLECTOR, max_bytes=4000)
+    (folder / "edge_filter.ipynb").write_text("x" * 5000)
+    reported = []
+    assert place_handin(found, dest, max_bytes=4000, report=lambda kind, detail: reported.append(kind)) is None
+    assert (dest / "edge_filter.ipynb").read_text() == "earlier" and reported == ["bad_handin"]
+    assert sorted(path.name for path in dest.parent.iterdir()) == [HW]  # nothing staged is left behind
+
+
+def test_update_replaces_a_submission_only_with_a_later_arrival():
+    from autograder.collect.exchange import replaces
+
+    noon, one = datetime(2026, 5, 25, 12), datetime(2026, 5, 25, 13)
+    assert replaces(noon, one, update=True, before_duedate=False)
+    assert not replaces(one, noon, update=True, before_duedate=False)
+    assert replaces(None, noon, update=True, before_duedate=False)
+    assert not replaces(None, noon, update=False, before_duedate=False)
+    assert replaces(one, noon, update=False, before_duedate=True)  # the choice was made by the due date

@@ -35,7 +35,7 @@ import os
 import pwd
 import stat
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -66,7 +66,7 @@ class Handin:
     student: str | None = None
     arrived: datetime | None = None  # naive UTC, as nbgrader keeps times
     files: tuple[Path, ...] = ()  # the owner's regular files, relative to the folder
-    dropped: tuple[Dropped, ...] = field(default=())
+    dropped: tuple[Dropped, ...] = ()
     refusal: str | None = None
     limit: int = 0  # the limit passed, for "too_many_entries" and "too_large"
     error: str = ""  # for "unreadable"
@@ -76,8 +76,8 @@ class Handin:
         return self.refusal is None
 
 
-class _TooMany(Exception):
-    pass
+class TooManyEntries(Exception):
+    """A hand-in holds more entries than the walk allows."""
 
 
 def account_name(uid: int) -> str | None:
@@ -111,7 +111,7 @@ def owned_entries(folder: Path, uid: int, max_entries: int = MAX_ENTRIES
 
     Returns the files (relative path, ``lstat``) and what was left out: entries another account
     owns (not walked into) and the owner's entries that are neither regular files nor folders.
-    Raises ``_TooMany`` past ``max_entries`` entries, and ``OSError`` when a folder cannot be read."""
+    Raises ``TooManyEntries`` past ``max_entries`` entries, and ``OSError`` when a folder cannot be read."""
     folder = Path(folder)
     files, dropped = [], []
     pending, seen = [Path()], 0
@@ -121,7 +121,7 @@ def owned_entries(folder: Path, uid: int, max_entries: int = MAX_ENTRIES
             for entry in entries:
                 seen += 1
                 if seen > max_entries:
-                    raise _TooMany()
+                    raise TooManyEntries()
                 info = entry.stat(follow_symlinks=False)
                 path = relative / entry.name
                 if info.st_uid != uid:
@@ -166,7 +166,7 @@ def attribute_handin(folder: Path, assignment: str, collector_uid: int | None = 
         return Handin(**refused, refusal="unsafe_id")
     try:
         files, dropped = owned_entries(folder, info.st_uid, max_entries)
-    except _TooMany:
+    except TooManyEntries:
         return Handin(**refused, refusal="too_many_entries", limit=max_entries)
     except OSError as error:
         return Handin(**refused, refusal="unreadable", error=error.strerror or str(error))
@@ -188,7 +188,8 @@ def newest_handins(handins: Iterable[Handin], duedate: datetime | None = None) -
             by_student.setdefault(handin.student, []).append(handin)
     chosen = []
     for student in sorted(by_student):
-        newest_first = sorted(by_student[student], key=lambda handin: (handin.arrived, handin.folder.name), reverse=True)
+        newest_first = sorted(by_student[student], key=lambda handin: (handin.arrived, handin.folder.name),
+                              reverse=True)
         in_time = [handin for handin in newest_first if duedate is not None and handin.arrived <= duedate]
         chosen.append((in_time or newest_first)[0])
     return chosen

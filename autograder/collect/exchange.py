@@ -34,9 +34,8 @@ from nbgrader.exchange.default.collect import ExchangeCollect
 from nbgrader.utils import check_mode, ignore_patterns, parse_utc
 from traitlets import Integer
 
-from autograder.collect.attribution import (MAX_ENTRIES, Handin, HandinChanged, attribute_handin, copy_handin,
-                                            nbgrader_timestamp,
-                                            newest_handins)
+from autograder.collect.attribution import (MAX_BYTES, MAX_ENTRIES, Handin, HandinChanged, attribute_handin,
+                                            copy_handin, nbgrader_timestamp, newest_handins)
 from autograder.collect.messages import handin_detail, shown
 from autograder.collect.names import expected_notebook, safe_student_id
 from autograder.collect.report import CollectReport
@@ -59,8 +58,8 @@ def rename_variants(folder: Path, expected: list[str], report) -> None:
 
 
 class SafeExchangeCollect(ExchangeCollect):
-    max_entries = Integer(MAX_ENTRIES, help="Most files and folders one exchange hand-in may hold; a hand-in with "
-                                     "more is refused for its student.").tag(config=True)
+    max_entries = Integer(MAX_ENTRIES, help="Most files and folders one exchange hand-in may hold; a hand-in "
+                                            "with more is refused for its student.").tag(config=True)
 
     def _report(self, kind: str, student: str, detail: str) -> None:
         CollectReport(parent=self).record(kind, student, self.coursedir.assignment_id, detail, self.log)
@@ -113,7 +112,10 @@ class SafeExchangeCollect(ExchangeCollect):
             if safe_student_id(handin.named):
                 self._report("not_yours", handin.named, handin_detail("not_yours_named", **fields))
             return
-        self._report(REPORT_KINDS.get(handin.refusal, "bad_handin"), owner, handin_detail(handin.refusal, **fields))
+        # The collecting account's own folder is the instructor's hand-in for the student it names.
+        trusted = handin.owner_uid == os.geteuid() and handin.named and safe_student_id(handin.named)
+        self._report(REPORT_KINDS.get(handin.refusal, "bad_handin"), handin.named if trusted else owner,
+                     handin_detail(handin.refusal, **fields))
 
     def copy_files(self):
         assignment = self.coursedir.assignment_id
@@ -126,36 +128,47 @@ class SafeExchangeCollect(ExchangeCollect):
             dest = Path(self.coursedir.format_path(self.coursedir.submitted_directory, student, assignment))
             if dest.is_dir() and not replaces(submitted_arrival(dest), handin.arrived, self.update,
                                               self.before_duedate):
-                self.log.info("No newer submission to collect: %s %s", student, assignment)
+                self.log.info("No newer submission to collect: %s %s" if self.update else
+                              "Submission already exists, use --update to update: %s %s", student, assignment)
                 continue
             self.log.info("Collecting submission: %s %s (arrived %s)", student, assignment, handin.arrived)
             self._collect_one(handin, dest, ignore)
 
     def _collect_one(self, handin: Handin, dest: Path, ignore) -> None:
-        """Copy ``handin`` beside ``dest`` first, then put it in place: a hand-in that cannot be
-        copied leaves the student's earlier submission as it was."""
-        student = handin.student
-        report = lambda kind, detail: self._report(kind, student, detail)  # noqa: E731
-        for dropped in handin.dropped:
-            report("dropped", handin_detail(dropped.why, path=shown(str(dropped.path)), account=dropped.account))
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        staged = Path(tempfile.mkdtemp(prefix=f".{dest.name}.collecting-", dir=dest.parent))
-        try:
-            arrived, left_out = copy_handin(handin, staged, ignore, 1000 * self.coursedir.max_dir_size)
-            for relative in left_out:
-                report("dropped", handin_detail("dropped_special", path=shown(str(relative))))
-            (staged / "timestamp.txt").write_text(nbgrader_timestamp(arrived), encoding="utf-8")
-            rename_variants(staged, self._expected(), report)
-            staged.chmod(0o755)
-            if dest.is_dir() and not dest.is_symlink():
-                shutil.rmtree(dest)
-            elif os.path.lexists(dest):
-                dest.unlink()
-            staged.rename(dest)
-        except HandinChanged as error:
-            report("bad_handin", handin_detail("changed_while_copied", folder=shown(handin.folder.name), error=error))
-        finally:
-            shutil.rmtree(staged, ignore_errors=True)
+        report = lambda kind, detail: self._report(kind, handin.student, detail)  # noqa: E731
+        place_handin(handin, dest, ignore, 1000 * self.coursedir.max_dir_size, self._expected(), report)
+
+
+def place_handin(handin: Handin, dest: Path, ignore=None, max_bytes: int = MAX_BYTES, expected=(),
+                 report=lambda kind, detail: None) -> datetime | None:
+    """Put an accepted hand-in into ``dest`` (``submitted/<student>/<assignment>``): the owner's
+    files, a notebook under a common variant of its name renamed (``expected``), and
+    ``timestamp.txt`` holding its arrival. It is copied beside ``dest`` first and then put in
+    place, so a hand-in that cannot be copied leaves the earlier submission as it was. What was
+    left out or refused is ``report(kind, detail)``-ed; returns the arrival, None when refused."""
+    for dropped in handin.dropped:
+        report("dropped", handin_detail(dropped.why, path=shown(str(dropped.path)), account=dropped.account))
+    dest = Path(dest)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    staged = Path(tempfile.mkdtemp(prefix=f".{dest.name}.collecting-", dir=dest.parent))
+    try:
+        arrived, left_out = copy_handin(handin, staged, ignore, max_bytes)
+        for relative in left_out:
+            report("dropped", handin_detail("dropped_special", path=shown(str(relative))))
+        (staged / "timestamp.txt").write_text(nbgrader_timestamp(arrived), encoding="utf-8")
+        rename_variants(staged, list(expected), report)
+        staged.chmod(0o755)
+        if dest.is_dir() and not dest.is_symlink():
+            shutil.rmtree(dest)
+        elif os.path.lexists(dest):
+            dest.unlink()
+        staged.rename(dest)
+        return arrived
+    except HandinChanged as error:
+        report("bad_handin", handin_detail("changed_while_copied", folder=shown(handin.folder.name), error=error))
+        return None
+    finally:
+        shutil.rmtree(staged, ignore_errors=True)
 
 
 def submitted_arrival(dest: Path) -> datetime | None:

@@ -68,12 +68,17 @@ def ordinary_account() -> Account:
     if os.geteuid() != 0:
         entry = pwd.getpwuid(os.geteuid())
         return Account(entry.pw_name, entry.pw_uid, entry.pw_gid, Path(entry.pw_dir))
+    return system_account(ACCOUNT_NAME)
+
+
+def system_account(name: str) -> Account:
+    """The system account ``name``, made with ``useradd`` (with a home) if missing; needs root to make."""
     try:
-        entry = pwd.getpwnam(ACCOUNT_NAME)
+        entry = pwd.getpwnam(name)
     except KeyError:
-        subprocess.run(["useradd", "--system", "--create-home", "--shell", "/bin/sh", ACCOUNT_NAME], check=True,
+        subprocess.run(["useradd", "--system", "--create-home", "--shell", "/bin/sh", name], check=True,
                        capture_output=True)
-        entry = pwd.getpwnam(ACCOUNT_NAME)
+        entry = pwd.getpwnam(name)
     return Account(entry.pw_name, entry.pw_uid, entry.pw_gid, Path(entry.pw_dir))
 
 

@@ -335,8 +335,8 @@ def test_each_dropped_link_is_reported_and_its_student_is_not_a_silent_zero(link
     assert cell_scores(course, HOMEWORK, "oscar")["edge_kernel_score"] == (10.0, 10.0)  # his real notebook
     assert re.search(r"mallory .*failed.*no edge_filter.ipynb was handed in", shown), shown[-5000:]
     assert not course.folder("submitted", "pete", HOMEWORK).exists()  # his inbound folder was a link
-    assert re.search(r"dropped pete/week12-homework: .* not a folder", collected.stdout), collected.stdout[-3000:]
-    assert re.search(r"dropped oscar/week12-homework: secret.txt is not a regular file", collected.stdout)
+    assert re.search(r"bad_handin pete/week12-homework: .* is not a folder", collected.stdout), collected.stdout[-3000:]
+    assert re.search(r"dropped oscar/week12-homework: .*'secret.txt' is not a regular file", collected.stdout)
     with course.gradebook() as gradebook:
         students_graded = {submission.student_id for submission in gradebook.assignment_submissions(HOMEWORK)}
     assert "mallory" not in students_graded and "nina" not in students_graded

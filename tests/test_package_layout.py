@@ -33,7 +33,7 @@ ALLOWED = {
     "answers": set(),
     "sandbox": set(),
     "lms": {"course"},  # the exports read the gradebook of the course they are given
-    "collect": {"lms"},
+    "collect": {"i18n", "lms"},  # i18n: what the collect report tells a student
     "exercises": {"answers", "contract", "i18n", "scoring"},
     "notebook": {"contract", "exercises", "i18n", "scoring", "startup_chatter"},
     "inside": {"exercises", "i18n", "startup_chatter"},

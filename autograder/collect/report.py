@@ -6,8 +6,11 @@ commands read what was added while they ran. Every entry is also logged. ``kind`
 it is not unpacked), ``archive_too_large`` (limits), ``unsafe_member`` (an absolute or ``..``
 path, a link), ``unsafe_id``, ``duplicate`` (one student twice: both files named), ``renamed``
 (a common variant of the expected notebook, graded as it), ``unknown_notebook`` (found A;
-expected B), ``dropped`` (not a regular file), ``unrecognised`` (a file not named as the course's LMS
-preset reads its download).
+expected B), ``dropped`` (not a regular file, or put in an exchange hand-in by another account),
+``unrecognised`` (a file not named as the course's LMS preset reads its download); from the exchange
+(``exchange``, ``attribution``): ``not_yours`` (a hand-in owned by one account names another: one
+entry for each), ``unknown_owner`` (its owner's uid has no account name), ``bad_handin`` (a name
+nbgrader submit would not write, past a limit, unreadable, nothing of its owner in it).
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from traitlets import Unicode
 from traitlets.config import Configurable
 
 KINDS = ("archive_in_upload", "archive_too_large", "unsafe_member", "unsafe_id", "duplicate", "renamed",
-         "unknown_notebook", "dropped", "unrecognised")
+         "unknown_notebook", "dropped", "unrecognised", "not_yours", "unknown_owner", "bad_handin")
 # Kinds after which the student's work was graded anyway (as the expected notebook).
 GRADED_ANYWAY = ("renamed", "dropped")
 

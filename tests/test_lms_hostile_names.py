@@ -27,6 +27,7 @@ import pytest
 
 from autograder.course import nbgrader_environment
 from autograder.lms.roster import load_roster
+from tests.conftest import copy_course
 from tests.submissions import cell_scores
 from tests.test_lms_round_trip import (ASSIGNMENT, NOTEBOOK, STEM, WEEK12, WRONG, _answer, _course, _grade,
                                        _moodle_accepts, _submitted, _zip)
@@ -286,3 +287,33 @@ def test_a_flat_moodle_download_of_hostile_names_is_collected_for_everyone_else(
     assert ids["305"] == "participant-305"
     refusals = [line for line in collected.stdout.splitlines() if "name_collision" in line]
     assert len(refusals) == 2 and all("participant 303 " in line and "participant 304 " in line for line in refusals)
+
+
+# --- nbgrader's grades CSV: nbgrader export -----------------------------------------------------------
+
+@pytest.mark.nbgrader
+def test_nbgrader_export_writes_nbgraders_file_with_names_neutralised(tmp_path):
+    """The course configures nbgrader's export (c.ExportApp.plugin_class): the same file as stock
+    nbgrader's for plain names, and a name that would be a formula neutralised."""
+    from datetime import datetime
+
+    from nbgrader.api import Gradebook
+    from nbgrader.plugins.export import CsvExportPlugin
+
+    course = copy_course(tmp_path / "course")
+    with Gradebook(course.db_url()) as gradebook:
+        gradebook.add_assignment("hw", duedate=datetime(2026, 5, 25, 14, 59))
+        gradebook.add_student("s1", first_name="Minji", last_name="Kim")
+        gradebook.add_submission("hw", "s1")
+        gradebook.add_student("s2")
+        CsvExportPlugin(to=str(tmp_path / "stock.csv")).export(gradebook)
+    run_week12(course, "export", "--to", str(tmp_path / "plain.csv"))
+    assert (tmp_path / "plain.csv").read_text(encoding="utf-8") == (tmp_path / "stock.csv").read_text()
+    with Gradebook(course.db_url()) as gradebook:
+        gradebook.update_or_create_student("s2", first_name="=1+1", last_name="-2+3, Park", email="@x")
+    exported = run_week12(course, "export")
+    assert exported.returncode == 0, exported.stdout[-3000:]
+    rows = list(csv.DictReader(io.StringIO((course.exports_dir / "grades.csv").read_text(encoding="utf-8"))))
+    s2 = next(row for row in rows if row["student_id"] == "s2")
+    assert (s2["first_name"], s2["last_name"], s2["email"], s2["score"]) == ("'=1+1", "'-2+3, Park", "'@x", "0.0")
+    assert formula_cells(course.exports_dir) == []

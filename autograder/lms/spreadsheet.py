@@ -29,11 +29,12 @@ from collections.abc import Iterable
 from numbers import Real
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
-_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 
 
 def is_number_text(text: str) -> bool:
-    """Whether ``text`` is exactly a decimal number (which a spreadsheet reads as that number)."""
+    """Whether ``text`` is exactly a decimal number in ASCII digits (a spreadsheet reads it as that
+    number)."""
     return bool(_NUMBER.fullmatch(text))
 
 
@@ -42,7 +43,7 @@ def starts_formula(text: str) -> bool:
     if text.startswith(("\t", "\r")):
         return True
     stripped = "".join(char for char in text[:64] if unicodedata.category(char) != "Cf").lstrip(" \u00a0\u3000\n")
-    return stripped.startswith(FORMULA_STARTS) and not is_number_text(text.strip())
+    return stripped.startswith(FORMULA_STARTS) and not is_number_text(text)
 
 
 def safe_cell(value) -> str:

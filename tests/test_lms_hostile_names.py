@@ -154,7 +154,7 @@ class TestMoodleHostileNames:
         pairs = [("110", "111"), ("112", "113"), ("114", "115")]
         for first, second in pairs:
             for this, other in ((first, second), (second, first)):
-                about = [line for line in lines if f"participant {this} " in line.split(" is not collected")[0]]
+                about = [line for line in lines if line.split(": ", 2)[2].startswith(f"Moodle participant {this} ")]
                 assert len(about) == 1, (this, lines)
                 assert f"participant {other} " in about[0], about[0]
 

@@ -93,10 +93,9 @@ def _collision(student: str, who: str, found: LmsFile, owners: dict, ids_of: dic
     others = [other for key, other in sorted(owners[student].items()) if key != who]
     if others:
         also = " and ".join(describe_participant(other) for other in others)
-        return (f"{describe_participant(found)} is not collected: their name and that of {also} both give the "
-                f"student id {student!r}, and one id cannot hold two people's work, so neither is collected. "
-                "Make the names differ in the LMS (a student number added to one, say) and collect again, or "
-                "grade one under another id by hand (their notebook into submitted/<another id>/<assignment>/)")
+        return (f"{describe_participant(found)} and {also} both give the student id {student!r}: one id cannot "
+                "hold two people's work, so neither is collected. Make the names differ in the LMS and collect "
+                "again, or grade one by hand under another id (submitted/<id>/<assignment>/)")
     ids = " and ".join(repr(other) for other in sorted(ids_of[who]))
     return (f"{describe_participant(found)} appears under more than one name in the download (student ids {ids}), "
             "so nothing of theirs is collected: every grade goes back to the LMS by that one id. Download "

@@ -22,7 +22,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from traitlets.config import Config, Configurable
 
-from autograder.collect.attribution import DownloadFile, refusals
+from autograder.collect.participants import DownloadFile, refusals
 from autograder.collect.extractor import SafeExtractor
 from autograder.collect.names import safe_student_id
 from autograder.collect.report import read_problems

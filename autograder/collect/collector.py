@@ -14,7 +14,7 @@ Who handed a file in is read from the download's top level alone, as the LMS wro
 extractor keeps each unpacked file's path inside the download, also when it had to shorten a
 name to write it): a folder inside a student's upload named like another participant's is still
 the uploader's. One student id for two participants, or two files of one student that become one,
-are refused with everyone named (:mod:`autograder.collect.attribution`).
+are refused with everyone named (:mod:`autograder.collect.participants`).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from pathlib import Path
 
 from nbgrader.plugins import FileNameCollectorPlugin
 
-from autograder.collect.attribution import DownloadFile, describe_participant, refusals
+from autograder.collect.participants import DownloadFile, describe_participant, refusals
 from autograder.collect.names import expected_notebook, safe_student_id
 from autograder.collect.report import CollectReport
 from autograder.lms import moodle

@@ -24,7 +24,7 @@ Sources (Moodle's own code, moodle/moodle):
 A Moodle student's nbgrader id is their full name with spaces made ``-`` (the participant id is
 per assignment), in one spelling (:func:`autograder.lms.names.id_from_name`: NFC, no invisible
 characters, a long name cut and ended with a hash); two participants whose names give one id are
-refused, both named (:mod:`autograder.collect.attribution`).
+refused, both named (:mod:`autograder.collect.participants`).
 
 Only the download's top level says who handed a file in: the first part of a file's path inside the
 zip (its folder, or in a flat download its own name). A student's upload may hold folders of its own

@@ -9,7 +9,7 @@ their names in many set-ups. Three rules follow:
   before anything else. Look-alike letters of other scripts (Cyrillic ``а`` for Latin ``a``) are
   different letters and give a different id: such students are told apart by their LMS ids, which
   is what every file going back to the LMS is keyed by. Two *different* people whose names still
-  give one id are refused by the collector, both named (:mod:`autograder.collect.attribution`).
+  give one id are refused by the collector, both named (:mod:`autograder.collect.participants`).
 - **Bytes, not characters.** A file system takes at most 255 *bytes* per name (``NAME_MAX``), and
   UTF-8 spends three per Hangul syllable: Moodle's 100 + 100 characters of a Korean name are 601
   bytes, Canvas's 255-character names 555 or more. Every name made into a path is cut to fit by

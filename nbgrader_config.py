@@ -86,6 +86,10 @@ c.Lms.preset = "generic"
 # The LMS's names and ids of the assignments, for the grade export's columns (Canvas matches a
 # column "<title> (<id>)" by the id in the assignment's address), e.g.
 # c.Lms.assignment_titles = {"week12-lab": "12주차 실습"}; c.Lms.assignment_ids = {"week12-lab": "4521"}
+# `nbgrader export` (week12 export: exports/grades.csv) writes nbgrader's CSV through the course's
+# one CSV writer: a name that would start a spreadsheet formula is neutralised, numbers stay numbers
+# (autograder/lms/spreadsheet.py).
+c.ExportApp.plugin_class = "autograder.lms.grades_export.SpreadsheetSafeCsvExport"
 
 # An LMS download for `nbgrader zip_collect`: downloaded/<assignment>/archive/*.zip holding files
 # named <student>__<UTC time, e.g. 20260525T145900Z>__<notebook>.ipynb.

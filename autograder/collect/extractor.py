@@ -11,7 +11,13 @@ zip files the LMS made) is read, and only that top level is unpacked:
 - members with an absolute or ``..`` path, or that are links, are skipped (``unsafe_member``);
 - the number of members, the total size, each member's size and its expansion ratio are bounded
   (``archive_too_large``); sizes are counted while writing, not taken from the archive's word;
-- every file is written as a plain 0644 file, whatever mode the archive gave it.
+- every file is written as a plain 0644 file, whatever mode the archive gave it;
+- a name too long for the file system (255 bytes: a long Korean name in a Moodle folder name) is
+  written shortened, with a hash of the whole name (:func:`autograder.lms.names.fitting_name`),
+  and the member's own path inside the download is kept (``lms_paths``): the collector reads who
+  handed it in from that path, as the LMS wrote it. A member that still cannot be written (nested
+  too deep, a file where the zip also has a folder) is reported for its upload and skipped; the
+  others are unpacked all the same.
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ from nbgrader.plugins import ExtractorPlugin
 from traitlets import Float, Integer
 
 from autograder.collect.report import CollectReport
+from autograder.lms.names import PATH_MAX_BYTES, fitting_name, shown_name, utf8_length
 
 ARCHIVE_SUFFIXES = (".zip", ".gz", ".tgz", ".tar", ".bz2", ".xz", ".7z", ".rar")
 CHUNK = 1 << 20
@@ -53,25 +60,30 @@ class SafeExtractor(ExtractorPlugin):
     max_member_bytes = Integer(100 << 20, help="Largest file one member may unpack to.").tag(config=True)
     max_ratio = Float(200.0, help="Largest expansion (unpacked / packed size) of one member above 1 MiB.").tag(config=True)
 
-    def _report(self, kind: str, name: str, detail: str) -> None:
-        CollectReport(parent=self.parent).record(kind, self._student_of(name), self._assignment(), detail, self.log)
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lms_paths: dict[str, str] = {}  # unpacked file -> its path inside the download
+
+    def _report(self, kind: str, path: str, detail: str) -> None:
+        CollectReport(parent=self.parent).record(kind, self._student_of(path), self._assignment(), detail, self.log)
 
     def _assignment(self) -> str:
         coursedir = getattr(self.parent, "coursedir", None)
         return getattr(coursedir, "assignment_id", "") or ""
 
-    def _student_of(self, name: str) -> str:
-        """The student a member belongs to, by the collector's own reading of file names (read as
-        if an archive were the notebook it should have been), if it matches."""
+    def _student_of(self, path: str) -> str:
+        """The student a member belongs to, by the collector's own reading of its path in the
+        download (read as if an archive were the notebook it should have been), if it matches."""
         collector = getattr(self.parent, "collector_plugin_inst", None)
-        as_notebook = re.sub(r"(\.tar)?\.[A-Za-z0-9]+$", ".ipynb", name)
-        for candidate in (name, as_notebook):
+        lms_path = self.lms_paths.get(path, path)
+        for candidate in (lms_path, re.sub(r"(\.tar)?\.[A-Za-z0-9]+$", ".ipynb", lms_path)):
             if hasattr(collector, "student_of"):
-                student = collector.student_of(candidate)
+                student = collector.student_of(path, candidate)
             else:
                 pattern = getattr(collector, "named_regexp", "")
+                as_path = str(Path(path).parent / Path(candidate).name)
                 try:
-                    match = re.match(pattern, candidate) if pattern else None
+                    match = re.match(pattern, as_path) if pattern else None
                 except re.error:
                     return "(unknown)"
                 student = match.groupdict().get("student_id") if match else None
@@ -90,6 +102,8 @@ class SafeExtractor(ExtractorPlugin):
                     continue
                 target = extracted_path / relative
                 target.mkdir(parents=True, exist_ok=True)
+                # A file put here by hand: its path below the archive folder is its path in the download.
+                self.lms_paths[str(target / name)] = (relative / name).as_posix()
                 if name.lower().endswith(".zip"):
                     self.log.info("Extracting the top level of %s", path)
                     self._unpack(path, target)
@@ -119,21 +133,32 @@ class SafeExtractor(ExtractorPlugin):
     def _member(self, archive: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, budget: int) -> int:
         name = member_name(info)
         parts = PurePosixPath(name.replace("\\", "/")).parts
-        where = str(target.joinpath(*[part for part in parts if part not in ("/", "..")]))  # for the student's name
+        kept = [part for part in parts if part not in ("/", "..")]
+        # On disk each part fits a file name; the member's own path is kept for the collector.
+        where = str(target.joinpath(*[fitting_name(part) for part in kept]))
+        self.lms_paths[where] = "/".join(kept)
         if name.startswith(("/", "\\")) or ".." in parts or not parts or stat.S_ISLNK(info.external_attr >> 16):
-            self._report("unsafe_member", where, f"{name}: an absolute or '..' path, or a link; skipped")
+            self._report("unsafe_member", where, f"{shown_name(name)}: an absolute or '..' path, or a link; skipped")
             return 0
         if name.lower().endswith(ARCHIVE_SUFFIXES):
-            self._report("archive_in_upload", where, f"{PurePosixPath(name).name} is an archive, not a notebook: "
-                         "it is not unpacked (hand in the .ipynb file itself)")
+            self._report("archive_in_upload", where, f"{shown_name(PurePosixPath(name).name)} is an archive, not a "
+                         "notebook: it is not unpacked (hand in the .ipynb file itself)")
             return 0
         ratio_ok = info.file_size <= 1 << 20 or info.file_size <= self.max_ratio * max(info.compress_size, 1)
         if info.file_size > self.max_member_bytes or not ratio_ok:
-            self._report("archive_too_large", where, f"{name}: {info.file_size} bytes from {info.compress_size}: "
-                         "over the limits; skipped")
+            self._report("archive_too_large", where, f"{shown_name(name)}: {info.file_size} bytes from "
+                         f"{info.compress_size}: over the limits; skipped")
             return 0
-        path = target.joinpath(*parts)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path = Path(where)
+        if utf8_length(where) > PATH_MAX_BYTES:
+            self._report("unsafe_member", where, f"{shown_name(name)}: nested too deep for a path "
+                         f"({utf8_length(where)} bytes); skipped")
+            return 0
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:  # a file of the zip where it also has a folder, ...
+            self._report("unsafe_member", where, f"{shown_name(name)}: cannot be written ({error.strerror}); skipped")
+            return 0
         limit = min(info.file_size, budget)
         written = 0
         try:
@@ -144,12 +169,15 @@ class SafeExtractor(ExtractorPlugin):
                         break
                     out.write(chunk)
         except (zipfile.BadZipFile, RuntimeError, OSError, EOFError) as error:  # encrypted, corrupt
-            path.unlink(missing_ok=True)
-            self._report("unsafe_member", where, f"{name}: cannot be read ({error}); skipped")
+            try:
+                path.unlink(missing_ok=True)
+            except OSError:
+                pass
+            self._report("unsafe_member", where, f"{shown_name(name)}: cannot be read or written ({error}); skipped")
             return 0
         if written > limit:
             path.unlink()
-            self._report("archive_too_large", where, f"{name}: unpacks to more than it declares; skipped")
+            self._report("archive_too_large", where, f"{shown_name(name)}: unpacks to more than it declares; skipped")
             return 0
         os.chmod(path, 0o644)
         return written

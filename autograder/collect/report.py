@@ -4,7 +4,9 @@ The file is the course's own ``.week12/collect-report.jsonl`` (``c.CollectReport
 to move it), appended to by nbgrader's collect steps and by the course's folder checks; the week12
 commands read what was added while they ran. Every entry is also logged. ``kind`` says what: ``archive_in_upload`` (a student handed in an archive;
 it is not unpacked), ``archive_too_large`` (limits), ``unsafe_member`` (an absolute or ``..``
-path, a link), ``unsafe_id``, ``duplicate`` (one student twice: both files named), ``renamed``
+path, a link), ``unsafe_id``, ``duplicate`` (one student twice: both files named),
+``name_collision`` (two participants whose names give one student id: both named, with their LMS
+ids; or one participant under two ids), ``renamed``
 (a common variant of the expected notebook, graded as it), ``unknown_notebook`` (found A;
 expected B), ``dropped`` (not a regular file, or put in an exchange hand-in by another account),
 ``unrecognised`` (a file not named as the course's LMS preset reads its download); from the exchange
@@ -23,8 +25,8 @@ from pathlib import Path
 from traitlets import Unicode
 from traitlets.config import Configurable
 
-KINDS = ("archive_in_upload", "archive_too_large", "unsafe_member", "unsafe_id", "duplicate", "renamed",
-         "unknown_notebook", "dropped", "unrecognised", "not_yours", "unknown_owner", "bad_handin")
+KINDS = ("archive_in_upload", "archive_too_large", "unsafe_member", "unsafe_id", "duplicate", "name_collision",
+         "renamed", "unknown_notebook", "dropped", "unrecognised", "not_yours", "unknown_owner", "bad_handin")
 # Kinds after which the student's work was graded anyway (as the expected notebook).
 GRADED_ANYWAY = ("renamed", "dropped")
 
@@ -62,7 +64,7 @@ class CollectReport(Configurable):
 def record_problem(path: Path, kind: str, student: str, assignment: str, detail: str,
                    log: logging.Logger | None = None) -> None:
     (log or logging.getLogger("autograder.collect")).warning("%s %s/%s: %s", kind, student, assignment, detail)
-    entry = {"kind": kind, "student": student, "assignment": assignment, "detail": detail[:500]}
+    entry = {"kind": kind, "student": student, "assignment": assignment, "detail": detail[:1500]}
     try:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         with open(path, "a", encoding="utf-8") as report:

@@ -22,7 +22,15 @@ Sources (Moodle's own code, moodle/moodle):
   type>_<plugin>``, so the download's own folder names (or file-name prefixes) are reused.
 
 A Moodle student's nbgrader id is their full name with spaces made ``-`` (the participant id is
-per assignment); two students of one name are refused as duplicates, with both files named.
+per assignment), in one spelling (:func:`autograder.lms.names.id_from_name`: NFC, no invisible
+characters, a long name cut and ended with a hash); two participants whose names give one id are
+refused, both named (:mod:`autograder.collect.participants`).
+
+Only the download's top level says who handed a file in: the first part of a file's path inside the
+zip (its folder, or in a flat download its own name). A student's upload may hold folders of its own
+(the file area keeps them), named as anything, even as another participant's folder: those are
+the uploader's files, never read as someone else's. A name part that clean_filename left empty
+(``_12345_assignsubmission_file/``) is a participant all the same, known by their id.
 """
 
 from __future__ import annotations
@@ -33,10 +41,14 @@ import re
 from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
 
+from autograder.lms.names import NAME_MAX_BYTES, fit_name_part, id_from_name
 from autograder.lms.roster import LmsFile
+from autograder.lms.spreadsheet import csv_text
 
 NAME = "moodle"
-PREFIX = re.compile(r"^(?P<name>[^_]+)_(?P<participant>\d+)_assignsubmission_(?P<plugin>[a-z]+)")
+# Moodle makes every "_" of the name a space before adding "_<participant id>", so the name part
+# holds none (and may be empty).
+PREFIX = re.compile(r"^(?P<name>[^_]*)_(?P<participant>\d+)_assignsubmission_(?P<plugin>[a-z]+)")
 IN_FOLDER = re.compile(PREFIX.pattern + r"_?$")
 FLAT = re.compile(PREFIX.pattern + r"_(?P<file>.+)$")
 WORKSHEET_COLUMNS = ("Identifier", "Full name", "Status", "Grade", "Maximum Grade", "Grade can be changed",
@@ -48,28 +60,32 @@ _DURATION = re.compile(r"(\d+)\s*(day|hour|min|sec)", re.IGNORECASE)
 
 def student_id_for(name: str, participant: str) -> str:
     """The nbgrader id of a Moodle student: the full name, spaces made '-', safe characters only."""
-    slug = re.sub(r"[^\w.@+-]", "", re.sub(r"\s+", "-", name.strip())).strip("-._")
-    return slug[:64] if slug and slug.lower() != "participant" else f"participant-{participant}"
+    slug = id_from_name(name)
+    return slug if slug and slug.lower() != "participant" else f"participant-{participant}"
 
 
 def read_path(relative: str) -> LmsFile | None:
-    """A file of the unpacked download, by its path below the download's top folder."""
+    """A file of the download by its path inside the download (the zip), as Moodle wrote it: the
+    participant is read from the first part alone (None: not a file submission there)."""
     parts = PurePosixPath(relative.replace("\\", "/")).parts
-    for index, part in enumerate(parts[:-1]):
-        match = IN_FOLDER.match(part)
+    if len(parts) > 1:
+        match = IN_FOLDER.match(parts[0])
         if match and match.group("plugin") == "file":
-            return _entry(match, PurePosixPath(*parts[index + 1:]).name, part, folders=True)
-    match = FLAT.match(parts[-1]) if parts else None
+            return _entry(match, parts[-1], parts[0], folders=True)
+        return None
+    match = FLAT.match(parts[0]) if parts else None
     if match and match.group("plugin") == "file":
-        return _entry(match, match.group("file"), parts[-1][: match.start("file")].rstrip("_"), folders=False)
+        return _entry(match, match.group("file"), parts[0][: match.start("file")].rstrip("_"), folders=False)
     return None
 
 
 def other_submission_type(relative: str) -> bool:
     """Whether the file is the download's copy of another submission type (online text...)."""
     parts = PurePosixPath(relative.replace("\\", "/")).parts
-    matches = [IN_FOLDER.match(part) for part in parts[:-1]] + [FLAT.match(parts[-1])] if parts else []
-    return any(match and match.group("plugin") != "file" for match in matches)
+    if not parts:
+        return False
+    match = IN_FOLDER.match(parts[0]) if len(parts) > 1 else FLAT.match(parts[0])
+    return bool(match) and match.group("plugin") != "file"
 
 
 def _entry(match, file_name: str, folder: str, folders: bool) -> LmsFile:
@@ -113,20 +129,32 @@ def find_worksheets(folders: list[Path]) -> dict[str, tuple[str, float | None]]:
 
 
 def worksheet_csv(rows: list[tuple[LmsFile, float | None, float, str]], when: datetime | None = None) -> str:
-    """The grading worksheet to upload: (student, grade or None, maximum, feedback comment) rows."""
+    """The grading worksheet to upload: (student, grade or None, maximum, feedback comment) rows.
+
+    Moodle's import (``mod/assign/feedback/offline/importgradeslib.php``, ``init`` and ``next``)
+    reads only ``Identifier`` ("Participant " cut off, the rest the participant id), ``Grade``,
+    ``Last modified (grade)`` and the feedback columns; ``Full name`` is for the person reading
+    the file, so a name that would start a spreadsheet formula is neutralised there
+    (:mod:`autograder.lms.spreadsheet`) without changing what Moodle imports. Grades stay numbers."""
     when = (when or datetime.now(timezone.utc)).strftime("%Y-%m-%d %H:%M:%S")
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(WORKSHEET_COLUMNS)
-    for entry, grade, maximum, comment in sorted(rows, key=lambda row: int(row[0].lms_id or 0)):
-        writer.writerow([f"Participant {entry.lms_id}", entry.name, "", "" if grade is None else f"{grade:g}",
-                         f"{maximum:g}", "Yes", when, comment])
-    return out.getvalue()
+    body = [[f"Participant {entry.lms_id}", entry.name, "", "" if grade is None else f"{grade:g}",
+             f"{maximum:g}", "Yes", when, comment]
+            for entry, grade, maximum, comment in sorted(rows, key=lambda row: int(row[0].lms_id or 0))]
+    return csv_text([list(WORKSHEET_COLUMNS), *body])
 
 
 def feedback_member(entry: LmsFile, page_name: str) -> str:
     """Where a feedback page goes in the feedback-files zip: the student's download folder (or
-    file-name prefix), so that Moodle finds the participant in it."""
+    file-name prefix), so that Moodle finds the participant in it. Moodle's import
+    (``importziplib.php``, ``is_valid_filename_for_import``) splits a path part on "_" and knows
+    the participant by the number after the first "_" alone, so a name part too long for a file
+    name (255 bytes) is cut: the folder still names that one participant."""
+    folder = entry.folder
     if entry.folders:
-        return f"{entry.folder}/{page_name}"
-    return f"{entry.folder}_{page_name}"
+        if len(folder.encode("utf-8")) > NAME_MAX_BYTES:
+            folder = fit_name_part(entry.name, folder[len(entry.name):])
+        return f"{folder}/{page_name}"
+    flat = f"{folder}_{page_name}"
+    if len(flat.encode("utf-8")) > NAME_MAX_BYTES:
+        flat = fit_name_part(entry.name, flat[len(entry.name):])
+    return flat

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 import zipfile
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from traitlets import Dict, Enum
 from traitlets.config import Configurable
@@ -48,9 +48,11 @@ class Lms(Configurable):
 
 def read_download_file(preset: str, path: str, relative: str, named_regexp: str) -> LmsFile | None:
     """One unpacked file of a download, read the way ``preset``'s LMS names it (None: not a
-    submission file of this LMS's layout). ``relative`` is its path below the download's top."""
+    submission file of this LMS's layout). ``relative`` is its path inside the download as the LMS
+    wrote it (inside the zip): only its first part can say who handed the file in, since below it
+    is a student's own upload. ``path`` is where the generic preset's regular expression looks."""
     if preset == canvas.NAME:
-        return canvas.read_file_name(path)
+        return canvas.read_file_name(relative) if len(PurePosixPath(relative).parts) == 1 else None
     if preset == moodle.NAME:
         return moodle.read_path(relative)
     try:

@@ -45,6 +45,8 @@ def grade_class(course: Course, assignments: list[str] | None = None, *, workers
     for assignment in assignments:
         collected = collect(course, assignment)
         console.print(f"[bold]{assignment}[/bold]: {collected.students} submissions ({collected.source})")
+        for problem in collected.refused:  # one line each, as written: names are data, not markup
+            console.out(f"  not collected: {problem.student}: {problem.detail}", highlight=False)
     # One pool for every assignment: no core idles while one assignment's last notebooks finish.
     outcome.results = autograde_assignments(course, assignments, workers=workers, force=force,
                                             show_progress=show_progress, collect_report_since=since,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from nbgrader.api import MissingEntry
+from rich.markup import escape
 from rich.table import Table
 
 from autograder.course import Course
@@ -64,30 +65,31 @@ def summary_tables(results: list[AutogradeResult], late: list[LateSubmission]) -
         details.add_column(column)
     for result in results:
         for submission, reason in sorted(result.failed.items(), key=lambda item: item[0].student):
-            details.add_row(submission.student, f"{submission.assignment}/{submission.notebook}",
-                            "[red]failed[/red]", reason + _ran_on(result, submission))
+            details.add_row(escape(submission.student), f"{submission.assignment}/{submission.notebook}",
+                            "[red]failed[/red]", escape(reason + _ran_on(result, submission)))
         for submission, note in sorted(result.run_notes.items(), key=lambda item: item[0].student):
-            details.add_row(submission.student, f"{submission.assignment}/{submission.notebook}",
-                            "[yellow]cut short[/yellow]", note + _ran_on(result, submission))
+            details.add_row(escape(submission.student), f"{submission.assignment}/{submission.notebook}",
+                            "[yellow]cut short[/yellow]", escape(note + _ran_on(result, submission)))
         for submission, notes in sorted(result.cluster_notes.items(), key=lambda item: item[0].student):
             for note in notes:
-                details.add_row(submission.student, f"{submission.assignment}/{submission.notebook}",
-                                "[yellow]cluster[/yellow]", note)
+                details.add_row(escape(submission.student), f"{submission.assignment}/{submission.notebook}",
+                                "[yellow]cluster[/yellow]", escape(note))
         for submission, notes in sorted(result.set_aside.items(), key=lambda item: item[0].student):
             for note in notes:
-                details.add_row(submission.student, f"{submission.assignment}/{submission.notebook}",
-                                "[yellow]set aside[/yellow]", note)
+                details.add_row(escape(submission.student), f"{submission.assignment}/{submission.notebook}",
+                                "[yellow]set aside[/yellow]", escape(note))
         not_collected = set(result.not_collected)
         for problem in sorted(result.collected, key=lambda p: p.student):
-            what = "[red]not collected[/red]" if problem in not_collected else f"[yellow]{problem.kind}[/yellow]"
-            details.add_row(problem.student, result.assignment, what, problem.detail)
+            what = "[red]not collected[/red]" if problem in not_collected else f"[yellow]{escape(problem.kind)}[/yellow]"
+            # What collecting found quotes names and file names a student chose: data, never markup.
+            details.add_row(escape(problem.student), result.assignment, what, escape(problem.detail))
         for submission in sorted(result.unsandboxed, key=lambda s: s.student):
-            details.add_row(submission.student, f"{submission.assignment}/{submission.notebook}",
+            details.add_row(escape(submission.student), f"{submission.assignment}/{submission.notebook}",
                             "[red]UNSANDBOXED[/red]", "ran with the grader's rights (c.SandboxedExecute.allow_unsandboxed)")
     for event in dict.fromkeys(event for result in results for event in result.cluster_events):
-        details.add_row("", "", "[yellow]cluster[/yellow]", event)
+        details.add_row("", "", "[yellow]cluster[/yellow]", escape(event))
     for entry in late:
-        details.add_row(entry.student, entry.assignment, "[yellow]late[/yellow]", entry.describe())
+        details.add_row(escape(entry.student), entry.assignment, "[yellow]late[/yellow]", escape(entry.describe()))
     if details.row_count:
         tables.append(details)
     return tables

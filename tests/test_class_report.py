@@ -161,7 +161,8 @@ def page() -> str:
 
 
 def test_page_has_every_section(page):
-    assert _Page(page).sections == ["header", "scores", "pass-rates", "kernels", "identical", "late", "problems"]
+    assert _Page(page).sections == ["header", "scores", "pass-rates", "kernels", "identical", "similarity", "late",
+                                    "problems"]
 
 
 def test_page_declares_utf8(page):

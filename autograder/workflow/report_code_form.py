@@ -193,7 +193,7 @@ class _Emitter:
         kept = [s for s in statements
                 if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]  # docstrings
         forms = [self.statement(s) for s in kept]
-        if len(kept) > MAX_REORDERED_BLOCK:
+        if len(kept) < 2 or len(kept) > MAX_REORDERED_BLOCK:
             return [token for form in forms for token in form]
         effects = [_effects(s) for s in kept]
         before = [[i for i in range(j) if _depends(effects[i], effects[j])] for j in range(len(kept))]
@@ -234,9 +234,6 @@ class _Emitter:
         tokens, stack = [], [root]
         while stack:
             item = stack.pop()
-            if isinstance(item, Token):
-                tokens.append(item)
-                continue
             if isinstance(item, list):  # a nested block
                 tokens.append(Token(OPEN, *lines))
                 tokens.extend(self.block(item))

@@ -48,7 +48,10 @@ from autograder.workflow.report_code_form import (ParsedCell, Token, bound_names
 OTHER_CODE = "other code"  # the comparison of the code cells that are not answer cells
 MIN_SHARED_STUDENTS = 3  # two students alone never make code common: that is what a copy looks like
 _SEPARATOR = "\x00"  # the token between two cells of one notebook
-CANDIDATE_FLOOR = 0.25  # compared in full: pairs sharing this part of the smaller set of own k-grams
+# Compared in full: pairs who share this part of the smaller notebook's own k-grams. A flagged
+# pair shares far more (the tests' planted copies, retyped answer and all: 75% or more); a pair
+# under it could only score high if one long answer, unlike the other's, outweighed all the rest.
+CANDIDATE_FLOOR = 0.15
 
 
 @dataclass(frozen=True)
@@ -365,8 +368,8 @@ def compare_class(submissions: Sequence[SubmittedCode], answer_cells: Sequence[s
         for document in student.cells.values():
             document.keep_own(document.fingerprint(), excluded)
 
-    # Only pairs that share a fair part of their own k-grams anywhere can be flagged; the index
-    # finds them without comparing every pair.
+    # Only pairs who share a fair part of their own k-grams can be flagged: the index finds them
+    # without comparing every pair.
     pairs = []
     for i, j in _candidate_pairs([s.whole.hashes for s in students], CANDIDATE_FLOOR):
         pair = _pair(students[i], students[j], settings)

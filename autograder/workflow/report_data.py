@@ -144,7 +144,9 @@ def _submission_row(course: Course, submission, run_notes: dict) -> SubmissionRo
     folder = course.folder("autograded", student, assignment)
     failed = tuple(nb.name for nb in submission.notebooks if not (folder / f"{nb.name}.ipynb").is_file())
     cells = {grade.name: float(grade.score or 0) for nb in submission.notebooks for grade in nb.grades}
-    at = submission.timestamp.replace(tzinfo=timezone.utc) if submission.timestamp else None  # naive UTC
+    at = submission.timestamp
+    if at is not None:  # nbgrader keeps naive UTC times; a database may hand back aware ones
+        at = at.replace(tzinfo=timezone.utc) if at.tzinfo is None else at.astimezone(timezone.utc)
     return SubmissionRow(student, assignment, float(submission.score or 0), float(submission.max_score or 0),
                          float(submission.total_seconds_late or 0), cells, failed,
                          tuple(run_notes.get((assignment, student), ())), at)

@@ -29,6 +29,8 @@ one group), shown by the strongest link of each member.
 
 Candidates come from an index of the k-grams (the winnowing paper's way), so that only pairs
 that share own code are compared in full: a class of 300 needs no 44 850 full comparisons.
+copydetect is imported when a class is compared (it loads ``matplotlib.pyplot``; nothing here
+draws), and its k-gram hashes are Python's own string hashes, so one comparison runs in one process.
 """
 
 from __future__ import annotations

@@ -107,6 +107,14 @@ c.KernelRubric.localisation_weight = 0.5
 c.KernelRubric.flatness_weight = 0.2
 c.KernelRubric.selectivity_weight = 0.3
 
+# The class report's similarity section (`week12 report`, autograder/workflow/report_similarity.py):
+# a pointer for a person, never a verdict (no grade changes). Code written alike by at least this
+# share of the class (and never fewer than 3 students) counts as shared, never as evidence, like the
+# released notebook and the worked solution; a pair is shown from this share of the two students'
+# own code in common, cell by cell (or when one's own code is almost all in the other's notebook).
+c.ClassReport.similarity_shared_fraction = 0.2
+c.ClassReport.similarity_threshold = 0.65
+
 # Language of the kernel autograder's feedback: "ko" (Korean, this course's default) or "en".
 c.KernelFeedback.language = "ko"
 

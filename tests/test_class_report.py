@@ -161,7 +161,8 @@ def page() -> str:
 
 
 def test_page_has_every_section(page):
-    assert _Page(page).sections == ["header", "scores", "pass-rates", "kernels", "identical", "late", "problems"]
+    assert _Page(page).sections == ["header", "scores", "pass-rates", "kernels", "identical", "similarity", "late",
+                                    "problems"]
 
 
 def test_page_declares_utf8(page):
@@ -303,3 +304,27 @@ def test_write_class_report_writes_the_page_in_the_course_language(tiny_course):
     html = written.read_text(encoding="utf-8")
     assert "Homework filters by kind" in html and "1 h 35 min" in html
     assert re.search(rf"{HOMEWORK_CELL} \*</td>.*?1 / 2", html, re.S)  # 5.5 of 10 passes at 0.5
+
+
+def test_load_class_data_reads_the_gradebooks_submission_times(tiny_course):
+    rows = {(row.assignment, row.student): row for row in load_class_data(tiny_course).submissions}
+    assert rows[HOMEWORK, "s1"].submitted_at == datetime(2026, 5, 25, 16, 34, tzinfo=timezone.utc)
+    assert rows[LAB, "s3"].submitted_at == datetime(2026, 5, 25, 14, 59, tzinfo=timezone.utc)
+
+
+def test_a_course_without_released_notebooks_has_no_code_to_compare(tiny_course):
+    data = load_class_data(tiny_course)
+    assert data.code == {}
+    assert "there is no released notebook" in render_class_report(data, language="en")
+
+
+def test_similarity_settings_come_from_nbgrader_config(tmp_path):
+    from autograder.course import load_course_config
+    from autograder.workflow.report_data import ClassReport
+    from autograder.workflow.report_similarity import SimilaritySettings
+
+    (tmp_path / "nbgrader_config.py").write_text(
+        "c = get_config()\nc.ClassReport.similarity_shared_fraction = 0.3\nc.ClassReport.similarity_threshold = 0.9\n"
+        "c.ClassReport.similarity_min_tokens = 12\n", encoding="utf-8")
+    settings = ClassReport(config=load_course_config(tmp_path)).similarity_settings()
+    assert settings == SimilaritySettings(shared_fraction=0.3, threshold=0.9, notebook_threshold=0.85, min_tokens=12)

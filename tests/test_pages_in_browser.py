@@ -82,3 +82,24 @@ def test_class_report_loads_its_figures_and_flags_the_copied_pair(graded_class, 
     for assignment in ASSIGNMENTS:
         assert assignment in page.text
     assert not console_errors(page)
+
+
+@pytest.mark.parametrize("language", ["ko", "en"])
+def test_class_report_shows_the_similarity_section(graded_class, browser, tmp_path, language):
+    from autograder.workflow.report_data import load_class_data
+    from autograder.workflow.report_page import render_class_report
+
+    course, outcome, _ = graded_class
+    path = outcome.report
+    if language == "en":  # the course's own report is in Korean; the same data, in English
+        path = tmp_path / "class-report-en.html"
+        path.write_text(render_class_report(load_class_data(course.root), "en"), encoding="utf-8")
+    page = open_page(browser, path)
+    heading, compared, truncated = {
+        "ko": ("비슷한 코드", "31명 비교: 답 셀 9개", "s13-minjun: conv_lab.ipynb"),
+        "en": ("Similar code", "31 students compared: 9 answer cells", "s13-minjun: conv_lab.ipynb"),
+    }[language]
+    section = page.text.split(heading, 1)[1]
+    assert compared in section and truncated in section  # the cut-off lab notebook is listed, not compared
+    assert all(image.loaded for image in page.images)
+    assert not console_errors(page)

@@ -4,8 +4,10 @@ The page shows, from what grading left behind (``report_data``, read-only): the 
 page was made and how many students there are; the distribution of total scores per assignment;
 the pass rate of every graded cell (``c.ClassReport.pass_fraction`` for partial-credit cells);
 the homework filters grouped by what they do, with an example filter and its response to a hidden
-test image per group; identical unusual filters, worth a look (``report_analysis``); and late
-submissions, students without a grade and notebooks that failed to grade (``report_page``).
+test image per group; identical unusual filters, worth a look (``report_analysis``); per
+assignment, students whose own code is alike, with the evidence side by side
+(``report_similarity``: a pointer for a person, no grade changes); and late submissions,
+students without a grade and notebooks that failed to grade (``report_page``).
 """
 
 from __future__ import annotations

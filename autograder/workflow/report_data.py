@@ -1,9 +1,10 @@
 """The class report's data: read from the gradebook, the answer store and ``autograded/``.
 
-Read-only over what grading left behind: nbgrader's gradebook (scores, lateness; the configured
-``c.CourseDirectory.db_url``), the answer store (each student's extracted homework filter) and
-the autograded folder (a submission without its autograded notebook failed to grade). Nothing is
-executed or re-scored here. Student ids come from submissions and are untrusted: the page escapes
+Read-only over what grading left behind: nbgrader's gradebook (scores, lateness, submission
+times; the configured ``c.CourseDirectory.db_url``), the answer store (each student's extracted
+homework filter), the autograded folder (a submission without its autograded notebook failed to
+grade) and the submitted notebooks' code (``report_notebooks``). Nothing is executed or
+re-scored here. Student ids come from submissions and are untrusted: the page escapes
 everything it is given.
 """
 
@@ -14,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from traitlets import Float
+from traitlets import Float, Int
 from traitlets.config import Configurable
 
 from autograder.answers import store as answer_store
@@ -23,6 +24,8 @@ from autograder.contract import GRADED_CELLS, HOMEWORK, HOMEWORK_ANSWER_VARIABLE
 from autograder.course import Course
 from autograder.exercises.base import MISSING
 from autograder.scoring import coerce_kernel, describe_kernel
+from autograder.workflow.report_notebooks import AssignmentCode, read_assignment_code
+from autograder.workflow.report_similarity import SimilaritySettings
 
 
 class ClassReport(Configurable):
@@ -30,6 +33,21 @@ class ClassReport(Configurable):
 
     pass_fraction = Float(0.6, help="A partial-credit cell counts as passed from this share of its points "
                                     "(all-or-nothing cells need their full points).").tag(config=True)
+    similarity_shared_fraction = Float(0.2, min=0.0, max=1.0, help=(
+        "Code written alike by at least this share of the class (and never fewer than 3 students) is "
+        "common, never evidence of copying.")).tag(config=True)
+    similarity_threshold = Float(0.65, min=0.0, max=1.0, help=(
+        "Flag a pair of students from this share of their own code in common, cell by cell.")).tag(config=True)
+    similarity_notebook_threshold = Float(0.85, min=0.0, max=1.0, help=(
+        "... or when this share of one student's own code is anywhere in the other's notebook.")).tag(config=True)
+    similarity_min_tokens = Int(40, min=1, help=(
+        "... over at least this many tokens of own code in common (a few statements).")).tag(config=True)
+
+    def similarity_settings(self) -> SimilaritySettings:
+        return SimilaritySettings(shared_fraction=self.similarity_shared_fraction,
+                                  threshold=self.similarity_threshold,
+                                  notebook_threshold=self.similarity_notebook_threshold,
+                                  min_tokens=self.similarity_min_tokens)
 
 
 @dataclass(frozen=True)
@@ -64,6 +82,7 @@ class SubmissionRow:
     cell_scores: dict = field(default_factory=dict)  # grade_id -> points earned
     failed_notebooks: tuple[str, ...] = ()  # in the gradebook, but never autograded
     run_notes: tuple[str, ...] = ()  # why a notebook's run fell short (answer store)
+    submitted_at: datetime | None = None  # the gradebook's submission time (UTC), never the student's word
 
 
 @dataclass(frozen=True)
@@ -90,6 +109,8 @@ class ClassData:
     submissions: list[SubmissionRow]
     homework: list[HomeworkAnswer]
     pass_fraction: float = 0.6
+    code: dict[str, AssignmentCode] = field(default_factory=dict)  # by assignment, where released
+    similarity: SimilaritySettings = SimilaritySettings()
 
 
 def read_homework_answer(student: str, answer_text: str | None, detail: str = "") -> HomeworkAnswer:
@@ -123,9 +144,12 @@ def _submission_row(course: Course, submission, run_notes: dict) -> SubmissionRo
     folder = course.folder("autograded", student, assignment)
     failed = tuple(nb.name for nb in submission.notebooks if not (folder / f"{nb.name}.ipynb").is_file())
     cells = {grade.name: float(grade.score or 0) for nb in submission.notebooks for grade in nb.grades}
+    at = submission.timestamp
+    if at is not None:  # nbgrader keeps naive UTC times; a database may hand back aware ones
+        at = at.replace(tzinfo=timezone.utc) if at.tzinfo is None else at.astimezone(timezone.utc)
     return SubmissionRow(student, assignment, float(submission.score or 0), float(submission.max_score or 0),
                          float(submission.total_seconds_late or 0), cells, failed,
-                         tuple(run_notes.get((assignment, student), ())))
+                         tuple(run_notes.get((assignment, student), ())), at)
 
 
 def _stored_answers(root: Path, assignments) -> tuple[dict, dict]:
@@ -171,5 +195,12 @@ def load_class_data(course_root: Path) -> ClassData:
                 except MissingEntry:
                     continue
     homework = [_homework_answer(row, stored.get(row.student)) for row in rows if row.assignment == HOMEWORK.name]
+    code = {}
+    for assignment in assignments:
+        read = read_assignment_code(course, assignment.name)
+        if read is not None:
+            code[assignment.name] = read.with_times({row.student: row.submitted_at for row in rows
+                                                     if row.assignment == assignment.name and row.submitted_at})
+    settings = ClassReport(config=config)
     return ClassData(course_id, datetime.now(timezone.utc), students, assignments, rows, homework,
-                     ClassReport(config=config).pass_fraction)
+                     settings.pass_fraction, code, settings.similarity_settings())

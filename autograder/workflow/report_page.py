@@ -16,6 +16,7 @@ from autograder.scoring.figure import draw_response_figure, png_data_uri, render
 from autograder.workflow.report_analysis import (identical_unusual_groups, kernel_group, kernel_groups,
                                                  pass_rates, score_summary)
 from autograder.workflow.report_data import ClassData
+from autograder.workflow.report_similarity import compare_class
 
 
 # --- figures ----------------------------------------------------------------------------
@@ -77,6 +78,25 @@ def _problem_rows(data: ClassData) -> list[dict]:
     return rows
 
 
+def _similarity_sections(data: ClassData) -> list[dict]:
+    """Per assignment: the similarity check's result (None where nothing was released to compare
+    against), the notebooks it could not read or read in part, and each group's score matrix."""
+    sections = []
+    for assignment in data.assignments:
+        code = data.code.get(assignment.name)
+        if code is None:
+            sections.append({"name": assignment.name, "result": None, "unreadable": (), "shortened": ()})
+            continue
+        result = compare_class(code.submissions, code.answer_cells, code.shared, data.similarity)
+        matrices = []
+        for group in result.groups:
+            scores = {pair.students: pair.score for pair in group.pairs}
+            matrices.append([[scores.get(frozenset((a, b))) for b in group.students] for a in group.students])
+        sections.append({"name": assignment.name, "result": result, "matrices": matrices,
+                         "unreadable": code.unreadable, "shortened": code.shortened})
+    return sections
+
+
 def _page_context(data: ClassData, language: str) -> dict:
     """Numbers, figures and rows for the template (its words are in the template itself)."""
     assignments = []
@@ -96,7 +116,7 @@ def _page_context(data: ClassData, language: str) -> dict:
             for row in sorted(data.submissions, key=lambda r: (r.assignment, -r.seconds_late)) if row.seconds_late > 0]
     return {"language": language, "data": data, "assignments": assignments, "groups": groups,
             "identical": [{"kernel": k, "students": s, "group": kernel_group(kinds[s[0]])} for k, s in identical],
-            "late": late, "problems": _problem_rows(data),
+            "late": late, "problems": _problem_rows(data), "similarity": _similarity_sections(data),
             "no_duedate": [assignment.name for assignment in data.assignments if not assignment.has_duedate],
             "generated": data.generated_at.strftime("%Y-%m-%d %H:%M %Z")}
 
@@ -109,6 +129,8 @@ def render_class_report(data: ClassData, language: str = "ko") -> str:
     environment = Environment(loader=PackageLoader("autograder.workflow", "templates"), autoescape=True,
                               undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     environment.filters["number"] = lambda value: f"{float(value):g}"
+    environment.filters["percent"] = lambda value: f"{100 * float(value):.0f}%"
+    environment.filters["when"] = lambda at: at.strftime("%Y-%m-%d %H:%M UTC") if at else "—"
     # The page runs no script: its policy says so to the browser (autograder/safe_html.py).
     context = {**_page_context(data, language), "content_security_policy": page_csp()}
     return environment.get_template("class_report.html.j2").render(context)

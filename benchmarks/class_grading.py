@@ -77,7 +77,7 @@ def startup_and_work(repeats: int = 3) -> dict:
     from traitlets.config import Config
 
     from autograder.grading.sandboxed_execute import SandboxedExecute
-    from autograder.inside import RUN_METADATA_KEY
+    from autograder.answers.protocol import RUN_METADATA_KEY
 
     figures = {}
     for warm in (True, False):

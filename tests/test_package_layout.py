@@ -30,14 +30,15 @@ ALLOWED = {
     "settings": {"i18n"},
     "course": set(),
     "scoring": {"i18n"},
-    "answers": set(),
+    "answers": {"i18n"},  # the sandbox's report protocol words its truncation notice
     "sandbox": set(),
     "lms": {"course"},  # the exports read the gradebook of the course they are given
     "collect": {"i18n", "lms"},  # i18n: what the collect report tells a student
     "exercises": {"answers", "contract", "i18n", "scoring"},
     "notebook": {"contract", "exercises", "i18n", "scoring", "startup_chatter"},
-    "inside": {"exercises", "i18n", "startup_chatter"},
-    "grading": {"answers", "contract", "exercises", "i18n", "inside", "safe_html", "sandbox", "scoring", "settings"},
+    "inside": {"answers", "exercises", "i18n", "startup_chatter"},
+    # Never "inside": the trusted side reads the sandbox's report by the protocol in answers/.
+    "grading": {"answers", "contract", "exercises", "i18n", "safe_html", "sandbox", "scoring", "settings"},
     "feedback": {"contract", "exercises", "grading", "safe_html"},
     "preprocessors": {"feedback", "grading"},
     "workflow": {"answers", "collect", "contract", "course", "exercises", "grading", "i18n", "lms", "safe_html", "sandbox",
@@ -152,6 +153,15 @@ def test_each_part_imports_only_the_parts_below_it():
                    if part(module) and part(target) and part(target) != part(module)
                    and part(target) not in ALLOWED[part(module)])
     assert wrong == []
+
+
+def test_the_trusted_side_never_imports_what_runs_inside_the_sandbox():
+    """Only the protocol module is shared across the boundary (``answers/protocol.py``)."""
+    trusted = ("grading", "feedback", "workflow", "collect", "lms", "report", "service", "sanitize", "run", "record")
+    crossing = sorted((module, target) for module, targets in import_graph().items() for target in targets
+                      if part(module) in trusted and part(target) == "inside")
+    assert crossing == []
+    assert "inside" not in ALLOWED["grading"]
 
 
 def test_every_part_is_on_the_floor_plan():

@@ -18,7 +18,7 @@ from autograder.exercises.base import Judgement
 from autograder.exercises.messages import explain_error
 from autograder.grading.graded_outputs import graded_outputs, no_judgement, record_judgement
 from autograder.grading.messages import GRADING_MESSAGES
-from autograder.inside import OUTPUT_MESSAGES, RUN_METADATA_KEY, message_size
+from autograder.answers.protocol import OUTPUT_MESSAGES, RUN_METADATA_KEY, message_size
 from autograder.safe_html import inert_notebook
 
 NOT_A_NOTEBOOK = "the executed notebook that came back is not a valid notebook"

@@ -14,7 +14,7 @@ from nbformat.notebooknode import NotebookNode
 from nbgrader import utils
 
 from autograder.grading.run_records import PreparedRun, RunSettings, run_key
-from autograder.inside.capture import capture_source
+from autograder.answers.protocol import capture_source
 
 
 def graded_code_cells(nb: NotebookNode) -> list:

@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass, field
 
 from autograder.grading.run_records import RunSettings
-from autograder.inside import MAX_ANSWER_BYTES
+from autograder.answers.protocol import MAX_ANSWER_BYTES
 
 
 @dataclass

@@ -10,7 +10,9 @@ in; nothing here decides a grade.
 
 from __future__ import annotations
 
-ANSWER_MEDIA_TYPE = "application/x-week12-answer"
+from autograder.answers.protocol import ANSWER_MEDIA_TYPE, capture_source
+
+__all__ = ["ANSWER_MEDIA_TYPE", "capture_source", "save"]
 
 
 def save(grade_id: str, namespace) -> None:
@@ -20,7 +22,3 @@ def save(grade_id: str, namespace) -> None:
 
     display({ANSWER_MEDIA_TYPE: extract_answer(grade_id, namespace)}, raw=True)
 
-
-def capture_source(grade_id: str) -> str:
-    """The code that replaces a graded cell in the sandboxed notebook."""
-    return f'__import__("autograder.inside.capture", fromlist=["save"]).save({grade_id!r}, globals())'

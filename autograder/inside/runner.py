@@ -40,8 +40,8 @@ import nbformat  # noqa: E402
 from nbclient import NotebookClient  # noqa: E402
 from nbclient.exceptions import CellTimeoutError, DeadKernelError  # noqa: E402
 
-from autograder.inside import MAX_ANSWER_BYTES, OUTPUT_MESSAGES, RUN_METADATA_KEY, message_size  # noqa: E402
-from autograder.inside.capture import ANSWER_MEDIA_TYPE  # noqa: E402
+from autograder.answers.protocol import (ANSWER_MEDIA_TYPE, MAX_ANSWER_BYTES, OUTPUT_MESSAGES,  # noqa: E402
+                                         RUN_METADATA_KEY, message_size)
 from autograder.startup_chatter import outputs_without_startup_chatter  # noqa: E402
 
 

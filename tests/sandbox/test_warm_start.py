@@ -25,7 +25,7 @@ from traitlets.config import Config
 from autograder.grading import warm_start
 from autograder.grading.sandbox_run import GraderFault
 from autograder.grading.sandboxed_execute import SandboxedExecute
-from autograder.inside import RUN_METADATA_KEY
+from autograder.answers.protocol import RUN_METADATA_KEY
 from tests.test_startup_chatter import CHATTER
 
 pytestmark = [pytest.mark.sandbox, pytest.mark.timeout(600)]

@@ -107,7 +107,7 @@ c.KernelRubric.localisation_weight = 0.5
 c.KernelRubric.flatness_weight = 0.2
 c.KernelRubric.selectivity_weight = 0.3
 
-# The class report's similarity section (`week12 report`, autograder/workflow/report_similarity.py):
+# The class report's similarity section (`week12 report`, autograder/report/similarity.py):
 # a pointer for a person, never a verdict (no grade changes). Code written alike by at least this
 # share of the class (and never fewer than 3 students) counts as shared, never as evidence, like the
 # released notebook and the worked solution; a pair is shown from this share of the two students'
@@ -164,7 +164,7 @@ c.HTMLExporter.filters = week12_feedback.PAGE_FILTERS
 # students are graded again: updated, never doubled); links and other non-regular files in the
 # working folders are dropped; notebooks handed in as "Copy of X", "X (1)"... are renamed to X.
 from autograder.collect.hygiene import keep_course_safe  # noqa: E402
-from autograder.grading.recovery import discard_unfinished_grading  # noqa: E402
+from autograder.record.recovery import discard_unfinished_grading  # noqa: E402
 
 from autograder.collect.exchange import ensure_exchange_root  # noqa: E402
 

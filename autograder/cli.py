@@ -208,7 +208,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: no assignment {', '.join(map(repr, unknown))} in this course; the assignments are: "
               f"{', '.join(course.assignments)}", file=sys.stderr)
         return 2
-    from autograder.grading.refusal import GradingRefused
+    from autograder.run.refusal import GradingRefused
 
     try:
         return handler(course, args)

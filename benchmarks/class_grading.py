@@ -128,7 +128,7 @@ def main() -> int:
         started = time.perf_counter()
         results = autograde_assignments(ours_course, list(ASSIGNMENTS), workers=workers, show_progress=False)
         ours_seconds = time.perf_counter() - started
-        from autograder.grading.warm_start import close_all
+        from autograder.run.warm_start import close_all
         close_all()  # the cold run starts as the warm one did: with no warm parent
         started = time.perf_counter()
         autograde_assignments(cold_course, list(ASSIGNMENTS), workers=workers, show_progress=False)

@@ -26,8 +26,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from autograder.workflow.report_notebooks import read_assignment_code  # noqa: E402
-from autograder.workflow.report_similarity import compare_class  # noqa: E402
+from autograder.report.notebooks import read_assignment_code  # noqa: E402
+from autograder.report.similarity import compare_class  # noqa: E402
 from tests.conftest import copy_course  # noqa: E402
 from tests.similarity_class import COPY_KINDS, planted_class, write_planted_class  # noqa: E402
 

@@ -59,7 +59,7 @@ def main() -> int:
     students = graded[: args.submissions + 1]
     with tempfile.TemporaryDirectory(prefix="week12-latency-") as scratch:
         warm, warm_scores = latencies(Path(scratch) / "warm", students, warm=True)
-        from autograder.grading.warm_start import close_all
+        from autograder.run.warm_start import close_all
         close_all()
         cold, cold_scores = latencies(Path(scratch) / "cold", students, warm=False)
     warm_median, cold_median = statistics.median(warm), statistics.median(cold)

@@ -238,7 +238,7 @@ def lab_shared_code(root):
     solution block replaced by the stub) and its answers. Returns ``(answer cell ids, SharedCode)``."""
     import nbformat
 
-    from autograder.workflow.report_similarity import SharedCode
+    from autograder.report.similarity import SharedCode
 
     notebook = nbformat.read(root / "solutions" / "week12-lab" / "conv_lab.ipynb", as_version=4)
     given, released, reference, cells = [], [], [], []
@@ -257,7 +257,7 @@ def lab_shared_code(root):
 
 def submitted_code(planted: PlantedClass):
     """The class as the similarity check takes it (times as the gradebook would give them)."""
-    from autograder.workflow.report_similarity import SubmittedCode
+    from autograder.report.similarity import SubmittedCode
 
     return [SubmittedCode(student, s.answers, s.other, s.submitted_at) for student, s in planted.students.items()]
 

@@ -23,10 +23,10 @@ from autograder.exercises.base import MISSING
 from autograder.answers import store as answer_store
 from autograder.i18n import format_delay
 from autograder.workflow.report import write_class_report
-from autograder.workflow.report_analysis import KERNEL_GROUPS, cell_passed, identical_unusual_groups, kernel_groups
-from autograder.workflow.report_data import (AssignmentInfo, ClassData, HomeworkAnswer, ReportCell, SubmissionRow,
+from autograder.report.analysis import KERNEL_GROUPS, cell_passed, identical_unusual_groups, kernel_groups
+from autograder.report.data import (AssignmentInfo, ClassData, HomeworkAnswer, ReportCell, SubmissionRow,
                                              load_class_data, read_homework_answer)
-from autograder.workflow.report_page import render_class_report
+from autograder.report.page import render_class_report
 
 HOMEWORK, HOMEWORK_NOTEBOOK, HOMEWORK_CELL = "week12-homework", "edge_filter", "edge_kernel_score"
 LAB, LAB_NOTEBOOK, LAB_CELLS = "week12-lab", "conv_lab", ("test_step_image", "test_pooling")
@@ -320,8 +320,8 @@ def test_a_course_without_released_notebooks_has_no_code_to_compare(tiny_course)
 
 def test_similarity_settings_come_from_nbgrader_config(tmp_path):
     from autograder.course import load_course_config
-    from autograder.workflow.report_data import ClassReport
-    from autograder.workflow.report_similarity import SimilaritySettings
+    from autograder.report.data import ClassReport
+    from autograder.report.similarity import SimilaritySettings
 
     (tmp_path / "nbgrader_config.py").write_text(
         "c = get_config()\nc.ClassReport.similarity_shared_fraction = 0.3\nc.ClassReport.similarity_threshold = 0.9\n"

@@ -63,7 +63,7 @@ def _row_with(summary: str, *parts: str) -> bool:
 def _started_runs(cluster) -> list[tuple[str, str]]:
     """(worker name, run key) for every run a worker started, from the events workers log on the
     scheduler."""
-    from autograder.grading.cluster_task import EVENT_TOPIC
+    from autograder.run.cluster_task import EVENT_TOPIC
 
     with cluster.client() as client:
         return [(event["by"].split(" ")[0], event["key"]) for _, event in client.get_events(EVENT_TOPIC)]

@@ -7,7 +7,7 @@ from textwrap import dedent
 
 import pytest
 
-from autograder.workflow.report_code_form import NAME, bound_names, module_bindings, normal_form, parse_cell
+from autograder.report.code_form import NAME, bound_names, module_bindings, normal_form, parse_cell
 
 GIVEN = frozenset({"np", "tf", "tnp", "XXX"})
 

@@ -16,7 +16,7 @@ import pytest
 from nbclient import NotebookClient
 
 from autograder.contract import LAB
-from autograder.grading.graded_outputs import recorded_judgement
+from autograder.record.graded_outputs import recorded_judgement
 from tests.submissions import answered_notebook, cell_scores, pool_body, pooling_cell, submit
 
 pytestmark = [pytest.mark.nbgrader, pytest.mark.sandbox]

@@ -14,7 +14,7 @@ from autograder.exercises import EXERCISES, Judgement
 from autograder.feedback import FORMGRADE_TEMPLATE_NAME, TEMPLATE_NAME
 from autograder.feedback.template import TEMPLATES_DIR
 from autograder.feedback.overview import exercise_title, overview_row
-from autograder.grading.graded_outputs import graded_outputs, record_judgement
+from autograder.record.graded_outputs import graded_outputs, record_judgement
 from tests.conftest import copy_course
 from tests.submissions import answered_notebook, cell_scores, submit
 

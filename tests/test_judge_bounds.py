@@ -12,7 +12,7 @@ import pytest
 from autograder.answers.codec import MAX_ARRAY_ELEMENTS, Unreadable, decode, encode
 from autograder.contract import HOMEWORK_SCORE_CELL
 from autograder.exercises import JudgeSettings
-from autograder.grading.judge_client import JudgeFailed, JudgeProcess
+from autograder.judging.judge_client import JudgeFailed, JudgeProcess
 
 CORRECT = encode({"kernel": np.array([[-1.0, -1.0], [1.0, 1.0]])})
 

@@ -7,8 +7,8 @@ from traitlets.config import Config
 
 from autograder.answers.codec import encode
 from autograder.contract import HOMEWORK_SCORE_CELL
-from autograder.grading.judge import judge_all
-from autograder.grading.judge_client import judge_settings
+from autograder.judging.judge import judge_all
+from autograder.judging.judge_client import judge_settings
 
 ROBERTS = encode({"kernel": np.array([[-1.0, 0.0], [0.0, 1.0]])})
 

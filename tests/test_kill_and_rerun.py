@@ -14,7 +14,7 @@ import time
 import pytest
 
 from autograder.course import nbgrader_environment
-from autograder.grading.recovery import MARKER_DIR
+from autograder.record.recovery import MARKER_DIR
 from tests.accounts import hub_environment, ordinary_account, shared_folder
 from tests.conftest import copy_course
 from tests.submissions import answered_notebook, cell_scores, submit

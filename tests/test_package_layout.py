@@ -38,18 +38,25 @@ ALLOWED = {
     "notebook": {"contract", "exercises", "i18n", "scoring", "startup_chatter"},
     "inside": {"answers", "exercises", "i18n", "startup_chatter"},
     # Never "inside": the trusted side reads the sandbox's report by the protocol in answers/.
-    "grading": {"answers", "contract", "exercises", "i18n", "safe_html", "sandbox", "scoring", "settings"},
-    "feedback": {"contract", "exercises", "grading", "safe_html"},
-    "preprocessors": {"feedback", "grading"},
-    "workflow": {"answers", "collect", "contract", "course", "exercises", "grading", "i18n", "lms", "safe_html", "sandbox",
-                 "scoring", "settings"},
+    # The stages of one notebook's grading, in order; never "inside": the trusted side reads the
+    # sandbox's report by the protocol in answers/.
+    "sanitize": {"contract", "judging"},
+    "run": {"answers", "record", "sandbox", "settings"},
+    "judging": {"answers", "exercises", "i18n", "scoring", "settings"},
+    "record": {"answers", "exercises", "judging", "safe_html", "scoring"},
+    "grading": {"answers", "judging", "record", "run", "sandbox", "sanitize", "settings"},
+    "feedback": {"contract", "exercises", "record", "safe_html", "sanitize"},
+    "preprocessors": {"feedback", "grading", "record", "sanitize"},
+    "report": {"answers", "contract", "course", "exercises", "i18n", "safe_html", "scoring"},
+    "workflow": {"answers", "collect", "contract", "course", "exercises", "grading", "i18n", "judging", "lms", "record",
+                 "report", "run", "safe_html", "sandbox", "scoring", "settings"},
     "demo": {"contract", "course", "workflow"},
     "authoring": {"contract", "scoring"},  # the homework notebook states the rubric's thresholds
     # Old import paths kept for notebooks released before autograder.notebook.
     "lab": {"exercises"},
     "homework": {"notebook"},
     "plotting": {"notebook", "scoring"},
-    "cli": {"authoring", "collect", "course", "demo", "grading", "workflow"},
+    "cli": {"authoring", "collect", "course", "demo", "run", "workflow"},
 }
 
 
@@ -140,7 +147,7 @@ def part(module: str) -> str:
 def test_the_graph_sees_lazy_imports():
     graph = import_graph()
     # A function-level import in the class-grading verb (the worker pool's executor).
-    assert "autograder.grading.sandboxed_execute" in graph["autograder.workflow.pool"]
+    assert "autograder.grading.sandboxed_execute" in graph["autograder.grading.pool"]
     assert "autograder.scoring.figure" in graph["autograder.scoring.verdict"]
 
 
@@ -166,6 +173,15 @@ def test_the_trusted_side_never_imports_what_runs_inside_the_sandbox():
 
 def test_every_part_is_on_the_floor_plan():
     assert {part(module) for module in modules() if part(module)} == set(ALLOWED)
+
+
+def test_the_readme_floor_plan_names_every_folder():
+    readme = (PACKAGE.parent / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("| folder | stage | trust |"):]
+    table = table[:table.index("\n\n")]
+    rows = {line.split("|")[1].strip().strip("`").rstrip("/") for line in table.splitlines()[2:]}
+    folders = {path.name for path in PACKAGE.iterdir() if (path / "__init__.py").is_file()}
+    assert rows == folders
 
 
 def test_the_solution_builders_are_imported_by_the_command_line_only():

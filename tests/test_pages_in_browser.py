@@ -86,8 +86,8 @@ def test_class_report_loads_its_figures_and_flags_the_copied_pair(graded_class, 
 
 @pytest.mark.parametrize("language", ["ko", "en"])
 def test_class_report_shows_the_similarity_section(graded_class, browser, tmp_path, language):
-    from autograder.workflow.report_data import load_class_data
-    from autograder.workflow.report_page import render_class_report
+    from autograder.report.data import load_class_data
+    from autograder.report.page import render_class_report
 
     course, outcome, _ = graded_class
     path = outcome.report

@@ -20,7 +20,7 @@ import pytest
 from autograder.course import Course, nbgrader_environment
 from autograder.demo.sample_class import ASSIGNMENTS
 from autograder.workflow.regrade import regrade
-from autograder.workflow.report_data import load_class_data
+from autograder.report.data import load_class_data
 from autograder.workflow.summary import late_submissions
 from tests.conftest import copy_course
 from tests.postgres import postgres_server

@@ -7,8 +7,8 @@ import sys
 import threading
 import time
 
-from autograder.grading.prefetch import PrefetchedRuns
-from autograder.grading.run_records import NotebookRun, run_key
+from autograder.run.prefetch import PrefetchedRuns
+from autograder.run.run_records import NotebookRun, run_key
 
 RUN = NotebookRun('{"cells": []}', None, {"edge_kernel_score": '{"kernel": [[1, 1], [0, 0]]}'})
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from autograder.workflow.report_code_form import bound_names, normal_form, parse_cell
-from autograder.workflow.report_similarity import OTHER_CODE, SubmittedCode, compare_class
+from autograder.report.code_form import bound_names, normal_form, parse_cell
+from autograder.report.similarity import OTHER_CODE, SubmittedCode, compare_class
 from tests.similarity_class import lab_shared_code, planted_class, submitted_code
 
 REPO_ROOT = Path(__file__).resolve().parents[1]

@@ -8,8 +8,8 @@ import json
 import nbformat
 import pytest
 
-from autograder.workflow.report_notebooks import MAX_NOTEBOOK_BYTES, read_assignment_code
-from autograder.workflow.report_similarity import compare_class
+from autograder.report.notebooks import MAX_NOTEBOOK_BYTES, read_assignment_code
+from autograder.report.similarity import compare_class
 from tests.similarity_class import planted_class, write_planted_class
 from tests.submissions import answered_notebook, submit
 

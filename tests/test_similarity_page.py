@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from autograder.workflow.report_data import AssignmentInfo, ClassData, ReportCell
-from autograder.workflow.report_notebooks import AssignmentCode
-from autograder.workflow.report_page import render_class_report
+from autograder.report.data import AssignmentInfo, ClassData, ReportCell
+from autograder.report.notebooks import AssignmentCode
+from autograder.report.page import render_class_report
 from tests.similarity_class import lab_shared_code, planted_class, submitted_code
 
 REPO_ROOT = Path(__file__).resolve().parents[1]

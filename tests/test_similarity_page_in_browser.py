@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from autograder.workflow.report_page import render_class_report
+from autograder.report.page import render_class_report
 from tests.browser import browser, open_page  # noqa: F401 - browser is a fixture
 from tests.test_similarity_page import HOSTILE_ID, HOSTILE_LINE, _class_data
 

@@ -22,8 +22,8 @@ from traitlets import List
 
 from autograder.contract import GRADED_CELLS
 from autograder.exercises.base import first_line
-from autograder.grading.graded_outputs import recorded_judgement
-from autograder.grading.release_cells import set_aside
+from autograder.record.graded_outputs import recorded_judgement
+from autograder.sanitize.release_cells import set_aside
 
 OVERVIEW_KEY = "week12_overview"
 SET_ASIDE_KEY = "week12_set_aside"

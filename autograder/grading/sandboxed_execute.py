@@ -25,18 +25,18 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Bool, Float, Integer, Unicode
 
 from autograder.answers import store as answer_store
-from autograder.grading.environment import EnvironmentMismatch, SandboxMounts, sandbox_mounts
-from autograder.grading.judge_client import JudgeFailed, JudgeProcess, judge_settings
-from autograder.grading.merge import merge_run, read_executed, run_note_of
-from autograder.grading.not_graded import NotGraded, forget_ungraded_submission
-from autograder.grading.prefetch import PrefetchedRuns
-from autograder.grading.prepare import graded_code_cells, prepare_run
-from autograder.grading.progress import GradingProgress
-from autograder.grading.recovery import mark_unfinished
-from autograder.grading.refusal import GradingRefused
-from autograder.grading.release_cells import set_aside
-from autograder.grading.run_records import NotebookRun, PreparedRun, RunSettings
-from autograder.grading.sandbox_run import GraderFault, run_prepared
+from autograder.run.environment import EnvironmentMismatch, SandboxMounts, sandbox_mounts
+from autograder.judging.judge_client import JudgeFailed, JudgeProcess, judge_settings
+from autograder.record.merge import merge_run, read_executed, run_note_of
+from autograder.record.not_graded import NotGraded, forget_ungraded_submission
+from autograder.run.prefetch import PrefetchedRuns
+from autograder.run.prepare import graded_code_cells, prepare_run
+from autograder.record.progress import GradingProgress
+from autograder.record.recovery import mark_unfinished
+from autograder.run.refusal import GradingRefused
+from autograder.sanitize.release_cells import set_aside
+from autograder.run.run_records import NotebookRun, PreparedRun, RunSettings
+from autograder.run.sandbox_run import GraderFault, run_prepared
 from autograder.sandbox import SandboxLimits, sandbox_problem
 
 
@@ -68,7 +68,7 @@ class SandboxedExecute(NbGraderPreprocessor):
                 "notebooks cores / workers, so that they do not fight over the CPU.").tag(config=True)
     prefetch_dir = Unicode(
         "", help="Folder of sandbox runs done ahead by the class-grading command's worker pool "
-                 "(see autograder.grading.prefetch); empty: every notebook runs here.").tag(config=True)
+                 "(see autograder.run.prefetch); empty: every notebook runs here.").tag(config=True)
     warm_start = Bool(
         True, help="Fork each notebook's runner and kernel from a warm parent that has TensorFlow and the "
                    "kernel machinery imported, into a fresh sandbox of its own (the same sandbox as a cold "

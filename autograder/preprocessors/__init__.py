@@ -9,8 +9,8 @@ package without touching any course's ``nbgrader_config.py``.
 
 from autograder.feedback.inert_page import InertPage
 from autograder.feedback.overview import ExerciseOverview
-from autograder.grading.finish_grading import FinishGrading
-from autograder.grading.release_cells import AlignWithRelease, CheckCellMetadataAlone
+from autograder.record.finish_grading import FinishGrading
+from autograder.sanitize.release_cells import AlignWithRelease, CheckCellMetadataAlone
 from autograder.grading.sandboxed_execute import SandboxedExecute
 
 __all__ = ["AlignWithRelease", "CheckCellMetadataAlone", "ExerciseOverview", "FinishGrading", "InertPage",

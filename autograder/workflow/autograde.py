@@ -11,7 +11,7 @@ run by key.
 The settings this command gives nbgrader's per-notebook steps (the prefetch folder, the threads
 per notebook, the progress record) go on nbgrader's command line as
 traitlets. What happened to each notebook is read back from the progress record
-(``autograder.grading.progress``), never from nbgrader's log, except for the words of an error
+(``autograder.record.progress``), never from nbgrader's log, except for the words of an error
 nbgrader raised itself.
 """
 
@@ -28,11 +28,11 @@ from pathlib import Path
 
 from autograder.collect.report import GRADED_ANYWAY, CollectProblem, read_problems, report_path, report_size
 from autograder.course import Course, nbgrader_environment
-from autograder.grading.environment import check_course_package
-from autograder.grading.prefetch import PrefetchedRuns
-from autograder.grading.progress import ProgressEvent, read_progress
-from autograder.grading.recovery import discard_unfinished_grading
-from autograder.workflow.pool import Submission, WorkerPool, default_workers, threads_per_notebook
+from autograder.run.environment import check_course_package
+from autograder.run.prefetch import PrefetchedRuns
+from autograder.record.progress import ProgressEvent, read_progress
+from autograder.record.recovery import discard_unfinished_grading
+from autograder.grading.pool import Submission, WorkerPool, default_workers, threads_per_notebook
 
 __all__ = ["AutogradeResult", "Submission", "autograde_assignments", "default_workers", "pending_submissions"]
 
@@ -132,7 +132,7 @@ def autograde_assignments(course: Course, assignments: list[str], *, workers: in
     ``c.Cluster.scheduler``; empty: the local pool). What collecting found (the collect report,
     from byte ``collect_report_since``; by default what this command's own start adds) is told
     with each assignment's results."""
-    from autograder.workflow.cluster import Cluster, connect
+    from autograder.grading.cluster import Cluster, connect
 
     started = time.monotonic()
     workers = workers or default_workers()
@@ -189,7 +189,7 @@ def autograde_assignments(course: Course, assignments: list[str], *, workers: in
 def _pool(config, runs: PrefetchedRuns, workers: int, snapshot: str, client):
     if client is None:
         return WorkerPool(config, runs, workers, snapshot)
-    from autograder.workflow.cluster import ClusterPool
+    from autograder.grading.cluster import ClusterPool
 
     return ClusterPool(config, runs, client, snapshot)
 
@@ -215,7 +215,7 @@ def _account_cluster(results: list[AutogradeResult], pool) -> None:
 
 def _forget_ungraded(course: Course, result: AutogradeResult) -> None:
     """nbgrader opens a submission for a student it then could not grade: no empty grades stay."""
-    from autograder.grading.not_graded import forget_ungraded_submission
+    from autograder.record.not_graded import forget_ungraded_submission
 
     coursedir = course.coursedir
     for student in {submission.student for submission in result.failed} - {s.student for s in result.graded}:

@@ -43,7 +43,7 @@ def _bwrap_version(path) -> str:
 
 
 def examine(course: Course) -> DoctorReport:
-    from autograder.grading.environment import EnvironmentMismatch, check_course_package
+    from autograder.run.environment import EnvironmentMismatch, check_course_package
     from autograder.grading.sandboxed_execute import SandboxedExecute
     from autograder.sandbox import find_bwrap
     from autograder.sandbox.leases import FIRST_SANDBOX_UID, POOL_SIZE
@@ -67,8 +67,8 @@ def examine(course: Course) -> DoctorReport:
         except EnvironmentMismatch as error:
             problem = str(error)
     if mounts is not None and executor.warm_start:
-        from autograder.grading.sandbox_run import run_environment
-        from autograder.grading.warm_start import trial
+        from autograder.run.sandbox_run import run_environment
+        from autograder.run.warm_start import trial
 
         warm = trial(run_environment(executor.cpu_threads, executor.tensorflow_onednn), mounts=mounts,
                      bwrap_path=configured) or "ok"

@@ -2,7 +2,7 @@
 
 After a rubric or threshold change in ``nbgrader_config.py`` (``c.KernelRubric...``), every
 stored answer (``autograder.answers.store``) is judged again with the same judgement functions
-trusted grading uses (``autograder.grading.judge``). Each graded cell of the
+trusted grading uses (``autograder.judging.judge``). Each graded cell of the
 autograded notebook gets the new outputs, built exactly as ``SandboxedExecute`` builds them, and
 its score is read from those outputs with nbgrader's own rule (``utils.determine_grade``), then
 saved as ``SaveAutoGrades`` saves it. So a re-grade gives the grades a full autograde would,
@@ -24,8 +24,8 @@ from nbgrader.api import Assignment, BaseCell, Grade, Notebook, SubmittedAssignm
 
 from autograder.answers import store as answer_store
 from autograder.course import Course
-from autograder.grading.graded_outputs import graded_outputs, no_judgement, record_judgement
-from autograder.grading.judge_client import JudgeFailed, JudgeProcess, judge_settings
+from autograder.record.graded_outputs import graded_outputs, no_judgement, record_judgement
+from autograder.judging.judge_client import JudgeFailed, JudgeProcess, judge_settings
 from autograder.grading.sandboxed_execute import SandboxedExecute
 
 log = logging.getLogger(__name__)

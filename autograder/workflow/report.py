@@ -16,8 +16,8 @@ from pathlib import Path
 
 from autograder.course import Course
 from autograder.settings import KernelFeedback
-from autograder.workflow.report_data import load_class_data
-from autograder.workflow.report_page import render_class_report
+from autograder.report.data import load_class_data
+from autograder.report.page import render_class_report
 
 REPORT_NAME = "class-report.html"
 

@@ -22,8 +22,8 @@ import nbformat
 import pytest
 from traitlets.config import Config
 
-from autograder.grading import warm_start
-from autograder.grading.sandbox_run import GraderFault
+from autograder.run import warm_start
+from autograder.run.sandbox_run import GraderFault
 from autograder.grading.sandboxed_execute import SandboxedExecute
 from autograder.answers.protocol import RUN_METADATA_KEY
 from tests.test_startup_chatter import CHATTER

@@ -18,7 +18,7 @@ from datetime import datetime
 from pathlib import Path
 
 from autograder.course import Course
-from autograder.workflow.report_similarity import SharedCode, SubmittedCode
+from autograder.report.similarity import SharedCode, SubmittedCode
 
 MAX_NOTEBOOK_BYTES = 20_000_000  # a lab with its figures is well under 1 MB
 MAX_CELL_CHARS = 50_000

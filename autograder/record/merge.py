@@ -16,8 +16,8 @@ from nbgrader.preprocessors import ClearHiddenTests
 
 from autograder.exercises.base import Judgement
 from autograder.exercises.messages import explain_error
-from autograder.grading.graded_outputs import graded_outputs, no_judgement, record_judgement
-from autograder.grading.messages import GRADING_MESSAGES
+from autograder.record.graded_outputs import graded_outputs, no_judgement, record_judgement
+from autograder.judging.messages import GRADING_MESSAGES
 from autograder.answers.protocol import OUTPUT_MESSAGES, RUN_METADATA_KEY, message_size
 from autograder.safe_html import inert_notebook
 

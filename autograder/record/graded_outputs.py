@@ -13,7 +13,7 @@ from __future__ import annotations
 import nbformat
 
 from autograder.exercises.base import Judgement
-from autograder.grading.messages import GRADING_MESSAGES
+from autograder.judging.messages import GRADING_MESSAGES
 from autograder.scoring.verdict import points_for
 
 METADATA_KEY = "week12"

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from autograder.grading.run_records import RunSettings
+from autograder.run.run_records import RunSettings
 from autograder.answers.protocol import MAX_ANSWER_BYTES
 
 

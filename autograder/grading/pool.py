@@ -6,7 +6,7 @@
    hand to ``SandboxedExecute``, and from it the sandbox's input and its key;
 2. ``workers`` threads, one sandbox each, run those inputs as soon as each is prepared, in
    the order nbgrader grades them, and leave each run in the prefetch folder
-   (``autograder.grading.prefetch``), where nbgrader's grading step takes it by key.
+   (``autograder.run.prefetch``), where nbgrader's grading step takes it by key.
    Byte-identical inputs (students who handed in the same work) are run once: the key names
    the input exactly, and nbgrader takes the one run for each of them.
 
@@ -22,7 +22,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder.grading.prefetch import PrefetchedRuns
+from autograder.run.prefetch import PrefetchedRuns
 
 # Sanitizing steps that only check a notebook (they raise, never change it): nbgrader runs them
 # anyway, and a notebook they reject is failed there, so the pool does not repeat them.

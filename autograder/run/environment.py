@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import autograder
-from autograder.grading.refusal import GradingRefused
+from autograder.run.refusal import GradingRefused
 from autograder.sandbox import sandbox_environment
 
 GRADER_PACKAGE = Path(autograder.__file__).resolve().parent

@@ -44,7 +44,7 @@ from datetime import datetime
 
 import numpy as np
 
-from autograder.workflow.report_code_form import (ParsedCell, Token, bound_names, module_bindings, normal_form,
+from autograder.report.code_form import (ParsedCell, Token, bound_names, module_bindings, normal_form,
                                                   parse_cell)
 
 OTHER_CODE = "other code"  # the comparison of the code cells that are not answer cells

@@ -24,8 +24,8 @@ from autograder.contract import GRADED_CELLS, HOMEWORK, HOMEWORK_ANSWER_VARIABLE
 from autograder.course import Course
 from autograder.exercises.base import MISSING
 from autograder.scoring import coerce_kernel, describe_kernel
-from autograder.workflow.report_notebooks import AssignmentCode, read_assignment_code
-from autograder.workflow.report_similarity import SimilaritySettings
+from autograder.report.notebooks import AssignmentCode, read_assignment_code
+from autograder.report.similarity import SimilaritySettings
 
 
 class ClassReport(Configurable):

@@ -31,8 +31,8 @@ from nbgrader.coursedir import CourseDirectory
 from nbgrader.nbgraderformat import SchemaTooNewError, SchemaTooOldError
 from nbgrader.preprocessors import CheckCellMetadata, NbGraderPreprocessor
 
-from autograder.grading.judge_client import judge_settings
-from autograder.grading.messages import GRADING_MESSAGES
+from autograder.judging.judge_client import judge_settings
+from autograder.judging.messages import GRADING_MESSAGES
 
 METADATA_KEY, SET_ASIDE_KEY = "week12", "set_aside"
 RELEASE_FIELDS = ("grade", "grade_id", "locked", "points", "schema_version", "solution", "task")

@@ -3,7 +3,7 @@
 The same division of work as the local pool (``pool``), with the runs spread over machines:
 this process prepares each notebook exactly as nbgrader will (so the run's key is the one
 nbgrader's ``SandboxedExecute`` looks for), a Dask worker runs it in a sandbox of its own
-(``autograder.grading.cluster_task``: it gets only the prepared input and returns plain data),
+(``autograder.run.cluster_task``: it gets only the prepared input and returns plain data),
 and the run is left in the prefetch folder, where the one ``nbgrader autograde`` process, the
 only writer of the gradebook, takes it. Nothing is graded twice, whatever the cluster does:
 a task Dask runs again after losing its worker only brings back a second copy of one run, and
@@ -26,11 +26,11 @@ from collections import defaultdict
 from traitlets import Float, Unicode
 from traitlets.config import Configurable
 
-from autograder.grading.cluster_task import EVENT_TOPIC, WorkerRefused, run_on_worker, worker_package_fingerprint
-from autograder.grading.prefetch import PrefetchedRuns
-from autograder.grading.refusal import GradingRefused
-from autograder.grading.run_records import NotebookRun, PreparedRun
-from autograder.workflow.pool import Submission, WorkerPool
+from autograder.run.cluster_task import EVENT_TOPIC, WorkerRefused, run_on_worker, worker_package_fingerprint
+from autograder.run.prefetch import PrefetchedRuns
+from autograder.run.refusal import GradingRefused
+from autograder.run.run_records import NotebookRun, PreparedRun
+from autograder.grading.pool import Submission, WorkerPool
 
 
 class Cluster(Configurable):

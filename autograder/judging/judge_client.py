@@ -1,4 +1,4 @@
-"""The grading process's side of the judge: one ``autograder.grading.judge`` process, bounded in time.
+"""The grading process's side of the judge: one ``autograder.judging.judge`` process, bounded in time.
 
 Starting Python, numpy and matplotlib for every notebook would cost about a second each; the
 judge is separate from both nbgrader and the sandbox, and reads only plain data. Each notebook's
@@ -34,7 +34,7 @@ class JudgeProcess:
 
     def __init__(self, figure_cache: Path | None = None):
         self.figure_cache = figure_cache
-        command = [sys.executable, "-m", "autograder.grading.judge"]
+        command = [sys.executable, "-m", "autograder.judging.judge"]
         if figure_cache is not None:
             command += ["--figure-cache", str(figure_cache)]
         self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,

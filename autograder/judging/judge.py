@@ -1,6 +1,6 @@
 """The judge: a separate process that scores extracted answers; no student code ever runs in it.
 
-``python -m autograder.grading.judge [--figure-cache DIR]`` reads one request per line on
+``python -m autograder.judging.judge [--figure-cache DIR]`` reads one request per line on
 standard input, ``{"answers": {grade_id: answer_json | null}, "settings": {...}}``, and answers
 each with one line, ``{grade_id: <Judgement as a dict>}``. The grading process starts it once and
 sends it every notebook's answers (``judge_client``): it only ever decodes untrusted JSON text
@@ -15,8 +15,8 @@ import sys
 from pathlib import Path
 
 from autograder.exercises import EXERCISES, JudgeSettings, Judgement, judge_answer
-from autograder.grading.figure_cache import FigureCache
-from autograder.grading.messages import GRADING_MESSAGES
+from autograder.judging.figure_cache import FigureCache
+from autograder.judging.messages import GRADING_MESSAGES
 
 
 def judge_all(answers: dict, settings: JudgeSettings = JudgeSettings()) -> dict[str, Judgement]:
@@ -42,7 +42,7 @@ def judge_all(answers: dict, settings: JudgeSettings = JudgeSettings()) -> dict[
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m autograder.grading.judge")
+    parser = argparse.ArgumentParser(prog="python -m autograder.judging.judge")
     parser.add_argument("--figure-cache", type=Path, default=None,
                         help="folder of drawn response figures, kept by content")
     args = parser.parse_args(argv)

@@ -18,10 +18,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from autograder.grading.environment import SandboxMounts
-from autograder.grading.readback import RunReport, read_report
-from autograder.grading.run_records import NotebookRun, PreparedRun, RunSettings
-from autograder.grading.warm_start import WarmStartFailed, run_sandboxed_on_warm_parent
+from autograder.run.environment import SandboxMounts
+from autograder.run.readback import RunReport, read_report
+from autograder.run.run_records import NotebookRun, PreparedRun, RunSettings
+from autograder.run.warm_start import WarmStartFailed, run_sandboxed_on_warm_parent
 from autograder.sandbox import RESULT_FD, SANDBOX_INPUT_DIR, SANDBOX_JOB_DIR, run_sandboxed
 from autograder.sandbox.output import BoundedBuffer, drain
 

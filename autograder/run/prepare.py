@@ -13,7 +13,7 @@ import nbformat
 from nbformat.notebooknode import NotebookNode
 from nbgrader import utils
 
-from autograder.grading.run_records import PreparedRun, RunSettings, run_key
+from autograder.run.run_records import PreparedRun, RunSettings, run_key
 from autograder.answers.protocol import capture_source
 
 

@@ -13,10 +13,10 @@ from autograder.contract import HOMEWORK_TASK
 from autograder.i18n import DEFAULT_LANGUAGE, LANGUAGES, format_delay
 from autograder.safe_html import page_csp
 from autograder.scoring.figure import draw_response_figure, png_data_uri, render_png
-from autograder.workflow.report_analysis import (identical_unusual_groups, kernel_group, kernel_groups,
+from autograder.report.analysis import (identical_unusual_groups, kernel_group, kernel_groups,
                                                  pass_rates, score_summary)
-from autograder.workflow.report_data import ClassData
-from autograder.workflow.report_similarity import compare_class
+from autograder.report.data import ClassData
+from autograder.report.similarity import compare_class
 
 
 # --- figures ----------------------------------------------------------------------------
@@ -126,7 +126,7 @@ def render_class_report(data: ClassData, language: str = "ko") -> str:
     from jinja2 import Environment, PackageLoader, StrictUndefined
 
     language = language if language in LANGUAGES else DEFAULT_LANGUAGE
-    environment = Environment(loader=PackageLoader("autograder.workflow", "templates"), autoescape=True,
+    environment = Environment(loader=PackageLoader("autograder.report", "templates"), autoescape=True,
                               undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     environment.filters["number"] = lambda value: f"{float(value):g}"
     environment.filters["percent"] = lambda value: f"{100 * float(value):.0f}%"

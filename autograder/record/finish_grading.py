@@ -9,8 +9,8 @@ from __future__ import annotations
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import NbGraderPreprocessor
 
-from autograder.grading.progress import GradingProgress
-from autograder.grading.recovery import mark_finished
+from autograder.record.progress import GradingProgress
+from autograder.record.recovery import mark_finished
 
 
 class FinishGrading(NbGraderPreprocessor):

@@ -25,9 +25,9 @@ import os
 import socket
 import sys
 
-from autograder.grading.environment import GRADER_PACKAGE, package_fingerprint, sandbox_mounts
-from autograder.grading.run_records import PreparedRun, RunSettings
-from autograder.grading.sandbox_run import run_prepared
+from autograder.run.environment import GRADER_PACKAGE, package_fingerprint, sandbox_mounts
+from autograder.run.run_records import PreparedRun, RunSettings
+from autograder.run.sandbox_run import run_prepared
 from autograder.sandbox import sandbox_problem
 
 EVENT_TOPIC = "week12-runs"

@@ -19,8 +19,8 @@ import os
 import time
 from pathlib import Path
 
-from autograder.grading.recovery import process_alive
-from autograder.grading.run_records import NotebookRun
+from autograder.record.recovery import process_alive
+from autograder.run.run_records import NotebookRun
 
 POLL_SECONDS = 0.05
 

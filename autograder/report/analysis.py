@@ -11,7 +11,7 @@ from collections import Counter, defaultdict
 
 import numpy as np
 
-from autograder.workflow.report_data import AssignmentInfo, ClassData, HomeworkAnswer
+from autograder.report.data import AssignmentInfo, ClassData, HomeworkAnswer
 
 
 KERNEL_GROUPS = ("intended", "single_column", "diagonal", "vertical", "smoothing", "other", "no_filter")

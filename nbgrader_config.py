@@ -159,15 +159,12 @@ c.HTMLExporter.extra_template_paths = week12_feedback.template_search_paths()
 c.HTMLExporter.preprocessors = ["autograder.preprocessors.InertPage"]
 c.HTMLExporter.filters = week12_feedback.PAGE_FILTERS
 
-# On every nbgrader start, before any command copies anything: a grading that was killed part-way
-# left half-written autograded/ folders that nbgrader would skip (they are discarded, so those
-# students are graded again: updated, never doubled); links and other non-regular files in the
-# working folders are dropped; notebooks handed in as "Copy of X", "X (1)"... are renamed to X.
-from autograder.collect.hygiene import keep_course_safe  # noqa: E402
-from autograder.record.recovery import discard_unfinished_grading  # noqa: E402
+# Loading this file only reads it. nbgrader's own commands that collect, grade or release feedback
+# (`nbgrader autograde` as a TA types it...) run the course's start-up step as they start: a killed
+# grading's half-written folders graded again (never skipped, never doubled), links and other
+# non-regular files dropped from the working folders, "Copy of X" notebooks renamed, the exchange
+# made (autograder/start_up.py). week12's verbs run the same step themselves, by name; anything else
+# that loads this file (week12 report, doctor, export, status, the formgrader) changes nothing.
+from autograder.start_up import start_up_for_nbgrader_command  # noqa: E402
 
-from autograder.collect.exchange import ensure_exchange_root  # noqa: E402
-
-discard_unfinished_grading(COURSE_ROOT)
-keep_course_safe(c, COURSE_ROOT)
-ensure_exchange_root(c.Exchange.root)
+start_up_for_nbgrader_command(c, COURSE_ROOT)

@@ -21,7 +21,6 @@ import argparse
 import sys
 from pathlib import Path
 
-from autograder.collect.report import report_path, report_size
 from autograder.course import Course, find_course_root
 
 
@@ -48,9 +47,12 @@ def _console():
 def _collect(course: Course, args) -> int:
     from autograder.workflow.collect import collect
 
+    from autograder.start_up import begin_run
+
     refused = False
+    run_id = begin_run(course)
     for assignment in args.assignments:
-        result = collect(course, assignment, since=args.collect_report_since)
+        result = collect(course, assignment, run_id=run_id)
         print(f"{assignment}: {result.students} submissions in {course.folder('submitted')} ({result.source})")
         for problem in result.problems:
             print(f"  {problem.student:<16} {problem.kind}: {problem.detail}")
@@ -64,7 +66,7 @@ def _autograde(course: Course, args) -> int:
 
     console = _console()
     results = autograde_assignments(course, args.assignments, workers=args.workers, force=args.force,
-                                    collect_report_since=args.collect_report_since, scheduler=args.scheduler)
+                                    scheduler=args.scheduler)
     late = [entry for a in args.assignments for entry in late_submissions(course, a)]
     for table in summary_tables(results, late):
         console.print(table)
@@ -127,7 +129,7 @@ def _grade(course: Course, args) -> int:
 
     console = _console()
     outcome = grade_class(course, args.assignments or None, workers=args.workers, force=args.force, console=console,
-                          collect_report_since=args.collect_report_since, scheduler=args.scheduler)
+                          scheduler=args.scheduler)
     print_locations(course, outcome, console)
     return 1 if any(result.ungraded for result in outcome.results) else 0
 
@@ -199,9 +201,6 @@ def main(argv: list[str] | None = None) -> int:
             add(verb)
     args = parser.parse_args(argv)
     course = Course(find_course_root())
-    # What collecting finds from here on (the course's checks run as its configuration loads) is
-    # told with this command's results.
-    args.collect_report_since = report_size(report_path(course.root))
     handler, _, _ = VERBS[args.verb]
     unknown = [name for name in getattr(args, "assignments", None) or [] if name not in course.assignments]
     if unknown:

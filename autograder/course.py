@@ -185,9 +185,10 @@ class Course:
 
     # -- nbgrader ------------------------------------------------------------------------------
 
-    def nbgrader(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-        """Run a real ``nbgrader`` command in the course root; its log is captured."""
-        command = [sys.executable, "-m", "nbgrader", *args]
+    def nbgrader(self, *args: str, check: bool = True, run_id: str = "") -> subprocess.CompletedProcess:
+        """Run a real ``nbgrader`` command in the course root; its log is captured. ``run_id``: the
+        week12 run it belongs to (what it finds is recorded under it, ``c.CollectReport.run_id``)."""
+        command = [sys.executable, "-m", "nbgrader", *args] + ([f"--CollectReport.run_id={run_id}"] if run_id else [])
         done = subprocess.run(command, cwd=self.root, env=nbgrader_environment(),
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         if check and done.returncode != 0:

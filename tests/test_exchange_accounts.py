@@ -24,7 +24,7 @@ import nbformat
 import pytest
 
 from autograder.authoring import week12_homework as homework
-from autograder.collect.report import read_problems, report_path, report_size
+from autograder.collect.report import read_problems, report_path
 from autograder.scoring import score_kernel
 from autograder.scoring.verdict import points_for
 from tests.accounts import Account, hub_environment, ordinary_account, shared_folder, system_account
@@ -126,11 +126,11 @@ def exchange_class(request, students, venv):
                  "EARLIER_EPOCH": str(int(earlier.replace(tzinfo=timezone.utc).timestamp()))}
         students[BOB].run(["/bin/sh", "-c", BOBS_TRICKS], cwd=students[BOB].home,
                           env=students[BOB].environment(**names))
-        report_start = report_size(report_path(course.root))
+        report_start = len(read_problems(report_path(course.root)))
         only_alice = run("nbgrader", "collect", HW, f"--student={ALICE}")
         collected_first = sorted(path.name for path in (course.root / "submitted").iterdir())
         collect = run("week12", "collect", HW, check=False)
-        problems = read_problems(report_path(course.root), report_start)
+        problems = read_problems(report_path(course.root))[report_start:]
         autograde = run("week12", "autograde", HW, check=False)
         yield SimpleNamespace(course=course, due=due, started=started, names=names, only_alice=only_alice,
                               collected_first=collected_first, collect=collect, problems=problems,

@@ -187,18 +187,3 @@ def replaces(existing: datetime | None, arrived: datetime, update: bool, before_
     if update and (existing is None or arrived > existing):
         return True
     return before_duedate and existing != arrived
-
-
-def ensure_exchange_root(root: str, groupshared: bool = False) -> None:
-    """Make the course's exchange folder, with the permissions nbgrader's own release sets on it,
-    if it is missing: nbgrader's commands and the formgrader refuse (or warn about) a missing
-    exchange. Nothing is changed when it exists; a folder that cannot be made is left to
-    nbgrader's own message."""
-    if os.path.isdir(root):
-        return
-    mode = 0o777 | (stat.S_ISGID if groupshared else 0)  # nbgrader's ExchangeReleaseAssignment.ensure_root
-    try:
-        os.makedirs(root, exist_ok=True)
-        os.chmod(root, mode)
-    except OSError:
-        pass

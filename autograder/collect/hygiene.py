@@ -1,7 +1,7 @@
-"""The course's working folders, made safe on every nbgrader start (``nbgrader_config.py``).
+"""The course's working folders, made safe by the course's start-up step (``autograder.start_up``).
 
 Whatever wrote into ``submitted/`` (an LMS download unpacked by hand, a copy from elsewhere), the
-grader's next nbgrader command, as it loads the course configuration, first:
+next command that collects or grades first:
 
 - drops every entry of ``submitted/``, ``autograded/`` and ``feedback/`` that is not a regular
   file or a folder (checked with ``lstat``), before nbgrader's copies could follow it;
@@ -49,7 +49,7 @@ def _student_folders(coursedir, step: str) -> list[tuple[str, str, Path]]:
     return found
 
 
-def keep_course_safe(config, root: str | Path) -> None:
+def keep_course_safe(config, root: str | Path, run_id: str = "") -> None:
     from nbgrader.coursedir import CourseDirectory
 
     try:
@@ -62,18 +62,18 @@ def keep_course_safe(config, root: str | Path) -> None:
                 parts = dropped.relative_to(top).parts
                 record_problem(report, "dropped", parts[0], parts[1] if len(parts) > 2 else "",
                                f"{dropped.relative_to(top)} in {step}/ is not a regular file (a link, a device, "
-                               "a FIFO); removed before anything copied it", log)
+                               "a FIFO); removed before anything copied it", log, run_id=run_id)
         for student, assignment, folder in _student_folders(coursedir, coursedir.submitted_directory):
             expected = released_notebooks(coursedir, assignment)
             if expected:
                 rename_variants(folder, expected, lambda kind, detail, s=student, a=assignment:
-                                record_problem(report, kind, s, a, detail, log) if kind == "renamed" else None)
+                                record_problem(report, kind, s, a, detail, log, run_id=run_id) if kind == "renamed" else None)
         for student, assignment, folder in _student_folders(coursedir, coursedir.feedback_directory):
             stems = {Path(name).stem for name in released_notebooks(coursedir, assignment)}
             for page in folder.glob("*.html"):
                 if stems and page.stem not in stems:
                     page.unlink()
                     record_problem(report, "dropped", student, assignment,
-                                   f"feedback page {page.name} is not a released notebook's; removed", log)
+                                   f"feedback page {page.name} is not a released notebook's; removed", log, run_id=run_id)
     except Exception:  # noqa: BLE001 - the course's checks must never stop nbgrader itself
         log.exception("checking the course folders failed")

@@ -127,11 +127,16 @@ def _comment(score: float | None, maximum: float) -> str:
     return f"자동 채점 {score:g}/{maximum:g}점. 자세한 내용은 피드백 파일을 보세요 (see the feedback file)."
 
 
+def feedback_archive_path(course, lms: Lms, assignment: str) -> Path:
+    """Where the feedback pages of an assignment's LMS students are packed."""
+    names = {canvas.NAME: f"{assignment}-canvas-feedback.zip", moodle.NAME: f"{assignment}-moodle-feedback.zip"}
+    return course.exports_dir / names.get(lms.preset, f"{assignment}-feedback.zip")
+
+
 def feedback_archive(course, lms: Lms, assignment: str, pages: dict[str, list[Path]]) -> Path:
     """Pack the feedback pages of students who handed in through the LMS, in the preset's layout."""
     roster = load_roster(course.root).get(assignment, {})
-    names = {canvas.NAME: f"{assignment}-canvas-feedback.zip", moodle.NAME: f"{assignment}-moodle-feedback.zip"}
-    archive = course.exports_dir / names.get(lms.preset, f"{assignment}-feedback.zip")
+    archive = feedback_archive_path(course, lms, assignment)
     archive.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as packed:
         for student, files in sorted(pages.items()):

@@ -26,12 +26,12 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from autograder.collect.report import GRADED_ANYWAY, CollectProblem, read_problems, report_path, report_size
+from autograder.collect.report import GRADED_ANYWAY, CollectProblem, read_problems, report_path
 from autograder.course import Course, nbgrader_environment
 from autograder.run.environment import check_course_package
 from autograder.run.prefetch import PrefetchedRuns
 from autograder.record.progress import ProgressEvent, read_progress
-from autograder.record.recovery import discard_unfinished_grading
+from autograder.start_up import begin_run
 from autograder.grading.pool import Submission, WorkerPool, default_workers, threads_per_notebook
 
 __all__ = ["AutogradeResult", "Submission", "autograde_assignments", "default_workers", "pending_submissions"]
@@ -124,28 +124,26 @@ def _follow(progress_file: Path, total: int, stop: threading.Event, show: bool, 
 
 def autograde_assignments(course: Course, assignments: list[str], *, workers: int | None = None,
                           force: bool = False, show_progress: bool = True,
-                          collect_report_since: int | None = None, scheduler: str | None = None
+                          run_id: str | None = None, scheduler: str | None = None
                           ) -> list[AutogradeResult]:
     """Autograde every submission of each assignment: ``nbgrader autograde`` per assignment, in
     order, with all their notebooks executed ahead of it by ``workers`` sandboxes (default: one
     per core), or by the workers of the Dask cluster at ``scheduler`` (default:
-    ``c.Cluster.scheduler``; empty: the local pool). What collecting found (the collect report,
-    from byte ``collect_report_since``; by default what this command's own start adds) is told
-    with each assignment's results."""
+    ``c.Cluster.scheduler``; empty: the local pool). It is part of the run ``run_id`` (default: a
+    run of its own, whose start-up step runs here first, ``autograder.start_up``); what that run
+    recorded (collecting, the start-up step) is told with each assignment's results."""
     from autograder.grading.cluster import Cluster, connect
 
     started = time.monotonic()
     workers = workers or default_workers()
     report = report_path(course.root)
-    since = report_size(report) if collect_report_since is None else collect_report_since
     check_course_package(course.root)  # refused before anything is graded, naming both paths
     settings = Cluster(config=course.config)
     scheduler = settings.scheduler if scheduler is None else scheduler
     client = connect(scheduler, settings.connect_seconds) if scheduler else None  # refused before grading too
-    # A killed earlier run left half-written folders: discard them first (as nbgrader does when it
-    # loads the configuration), so that those students count as still to grade here too; loading
-    # it also drops links from the working folders and renames misnamed notebooks (collect.hygiene).
-    discard_unfinished_grading(course.root)
+    # A killed earlier run left half-written folders: the start-up step discards them first, so
+    # that those students count as still to grade here too (and drops links, renames variants).
+    run_id = run_id or begin_run(course)
     config = course.config
     results, todo = [], []
     for assignment in assignments:
@@ -169,7 +167,8 @@ def autograde_assignments(course: Course, assignments: list[str], *, workers: in
             pool.start(todo)
             for result in results:
                 result.nbgrader_log = _run_nbgrader(course, result.assignment, pool.runs.folder, progress_file,
-                                                    workers, force, scratch / f"nbgrader-{result.assignment}.log")
+                                                    workers, force, scratch / f"nbgrader-{result.assignment}.log",
+                                                    run_id)
                 result.seconds = time.monotonic() - started  # all assignments share one pool
         finally:
             stop.set()
@@ -179,7 +178,7 @@ def autograde_assignments(course: Course, assignments: list[str], *, workers: in
                 pool.close()
         events = read_progress(progress_file)
     _account(results, todo, events, pool)
-    problems = read_problems(report, since)
+    problems = read_problems(report, run_id)
     for result in results:
         result.collected = [problem for problem in problems if problem.assignment == result.assignment]
         _forget_ungraded(course, result)
@@ -266,10 +265,10 @@ def _account(results: list[AutogradeResult], todo: list[Submission], events: lis
 
 
 def _run_nbgrader(course: Course, assignment: str, prefetch_dir: Path, progress_file: Path, workers: int,
-                  force: bool, log_path: Path) -> str:
+                  force: bool, log_path: Path, run_id: str) -> str:
     """The real ``nbgrader autograde``: the single writer of the gradebook."""
     command = [sys.executable, "-m", "nbgrader", "autograde", assignment,
-               f"--SandboxedExecute.prefetch_dir={prefetch_dir}",
+               f"--SandboxedExecute.prefetch_dir={prefetch_dir}", f"--CollectReport.run_id={run_id}",
                f"--SandboxedExecute.cpu_threads={threads_per_notebook(workers)}",
                f"--GradingProgress.progress_file={progress_file}"] + (["--force"] if force else [])
     with log_path.open("w", encoding="utf-8") as log:

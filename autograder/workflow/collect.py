@@ -17,8 +17,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from autograder.collect.report import GRADED_ANYWAY, read_problems, report_path, report_size
+from autograder.collect.hygiene import keep_course_safe
+from autograder.collect.report import GRADED_ANYWAY, read_problems, report_path
 from autograder.course import Course
+from autograder.start_up import begin_run
 
 
 @dataclass(frozen=True)
@@ -34,21 +36,21 @@ class CollectResult:
         return [problem for problem in self.problems if problem.kind not in GRADED_ANYWAY]
 
 
-def collect(course: Course, assignment: str, since: int | None = None) -> CollectResult:
-    """Collect ``assignment``; its problems are what the collect report gained from byte ``since``
-    (default: from now)."""
-    report = report_path(course.root)
-    since = report_size(report) if since is None else since
+def collect(course: Course, assignment: str, run_id: str | None = None) -> CollectResult:
+    """Collect ``assignment`` as part of the run ``run_id`` (default: a run of its own, started
+    here, ``autograder.start_up``); its problems are what that run recorded for it."""
+    run_id = run_id or begin_run(course)
     archive = course.lms_archive(assignment)
     exchange = course.exchange_root
     if archive.is_dir() and any(archive.iterdir()):
-        course.nbgrader("zip_collect", assignment, "--force")
+        course.nbgrader("zip_collect", assignment, "--force", run_id=run_id)
         source = "zip_collect"
     elif exchange.is_dir() and any(exchange.glob(f"*/inbound/*+{assignment}+*")):
-        course.nbgrader("collect", assignment, "--update")
+        course.nbgrader("collect", assignment, "--update", run_id=run_id)
         source = "collect"
     else:
         source = "submitted"
-    course.config  # the course's checks run as its configuration loads (collect.hygiene)
-    problems = tuple(problem for problem in read_problems(report, since) if problem.assignment in (assignment, ""))
+    keep_course_safe(course.config, course.root, run_id=run_id)  # what was just collected, too
+    problems = tuple(problem for problem in read_problems(report_path(course.root), run_id)
+                     if problem.assignment in (assignment, ""))
     return CollectResult(assignment, source, len(course.student_folders("submitted", assignment)), problems)

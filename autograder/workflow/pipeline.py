@@ -12,8 +12,8 @@ from pathlib import Path
 
 from rich.console import Console
 
-from autograder.collect.report import report_path, report_size
 from autograder.course import Course
+from autograder.start_up import begin_run
 from autograder.workflow.autograde import AutogradeResult, autograde_assignments
 from autograder.workflow.collect import collect
 from autograder.workflow.export import export_for_lms, export_grades
@@ -34,22 +34,22 @@ class ClassGrading:
 
 def grade_class(course: Course, assignments: list[str] | None = None, *, workers: int | None = None,
                 force: bool = False, console: Console | None = None, show_progress: bool = True,
-                collect_report_since: int | None = None, scheduler: str | None = None) -> ClassGrading:
+                scheduler: str | None = None) -> ClassGrading:
     from autograder.workflow.report import write_class_report
 
     console = console or Console()
     outcome = ClassGrading()
     assignments = assignments or course.assignments
-    # What collecting finds is told with the results.
-    since = report_size(report_path(course.root)) if collect_report_since is None else collect_report_since
+    # One run: its start-up step first, then what collecting and grading find, told with the results.
+    run_id = begin_run(course)
     for assignment in assignments:
-        collected = collect(course, assignment)
+        collected = collect(course, assignment, run_id=run_id)
         console.print(f"[bold]{assignment}[/bold]: {collected.students} submissions ({collected.source})")
         for problem in collected.refused:  # one line each, as written: names are data, not markup
             console.out(f"  not collected: {problem.student}: {problem.detail}", highlight=False)
     # One pool for every assignment: no core idles while one assignment's last notebooks finish.
     outcome.results = autograde_assignments(course, assignments, workers=workers, force=force,
-                                            show_progress=show_progress, collect_report_since=since,
+                                            show_progress=show_progress, run_id=run_id,
                                             scheduler=scheduler)
     late = [entry for assignment in assignments for entry in late_submissions(course, assignment)]
     for assignment in assignments:

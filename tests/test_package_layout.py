@@ -48,10 +48,13 @@ ALLOWED = {
     "feedback": {"contract", "exercises", "record", "safe_html", "sanitize"},
     "preprocessors": {"feedback", "grading", "record", "sanitize"},
     "report": {"answers", "contract", "course", "exercises", "i18n", "safe_html", "scoring"},
+    # The grading service: a room of its own, over the same stages as the batch verbs.
+    "service": {"answers", "collect", "course", "feedback", "grading", "i18n", "judging", "lms", "record", "run",
+                "safe_html", "sandbox", "settings", "start_up"},
     # The step a command that collects or grades runs first (recovery, hygiene, the exchange).
     "start_up": {"collect", "lms", "record"},
     "workflow": {"answers", "collect", "contract", "course", "exercises", "grading", "i18n", "judging", "lms", "record",
-                 "report", "run", "safe_html", "sandbox", "scoring", "settings", "start_up"},
+                 "report", "run", "safe_html", "sandbox", "scoring", "service", "settings", "start_up"},
     "demo": {"contract", "course", "workflow"},
     "authoring": {"contract", "scoring"},  # the homework notebook states the rubric's thresholds
     # Old import paths kept for notebooks released before autograder.notebook.

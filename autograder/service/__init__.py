@@ -1,0 +1,9 @@
+"""The grading service (``week12 serve``): each hand-in graded as it arrives, its feedback back to
+its student, and the hub's pages over it.
+
+``settings`` (``c.GradingService``), ``state`` (the service's record, read by ``week12 status``
+and the pages), ``policy`` (pure: rate limit, order, supersession), ``watcher`` (complete hand-ins in
+the exchange's inbound), ``pipeline`` (one hand-in: collect, grade, feedback, release, in this
+process), ``server`` (the long-running loop and its one-writer lock), ``web`` (the JupyterHub
+service's pages and JSON API).
+"""

@@ -149,6 +149,25 @@ def test_homework_kind_agrees_with_describe_kernel(student):
     assert describe_kernel(namespace["kernel"]) in DESCRIBED_AS[student.edge_kernel_kind]
 
 
+def test_the_learn_kernel_mix_covers_every_verdict_and_few_distinct_notebooks():
+    from autograder.demo.sample_learned import LEARNED_KINDS
+
+    kinds = Counter(s.learned_kind for s in SAMPLE_STUDENTS)
+    assert set(kinds) == set(LEARNED_KINDS.values())
+    assert kinds["correct"] > len(SAMPLE_STUDENTS) / 2
+    assert len({s.learned for s in SAMPLE_STUDENTS}) == len(LEARNED_KINDS)  # each answer once at least
+
+
+@pytest.mark.parametrize("key", sorted(set(s.learned for s in SAMPLE_STUDENTS) - {"blank"}))
+def test_each_learn_kernel_answer_defines_the_functions_it_replaces(key):
+    from autograder.demo.sample_learned import LEARNED_ANSWERS
+
+    for cell, source in LEARNED_ANSWERS[key].items():
+        namespace = {}
+        exec(source, namespace)  # noqa: S102 - this package's own fixed sources; nothing runs but a def
+        assert callable(namespace[cell])
+
+
 def test_a_course_without_a_release_gets_a_clear_error(tmp_path):
     course = copy_course(tmp_path / "course")
     with pytest.raises(FileNotFoundError, match="nbgrader generate_assignment"):

@@ -88,7 +88,9 @@ def build():
             학습률이 약 0.005를 넘으면 발산합니다. 필터를 0에서 시작하면(`kernel_initializer="zeros"`) 수십 step이면
             충분합니다. 기본값(무작위 시작)도 되지만, 시작값 중 경계와 상관없는 성분은 잡음만이 줄여 주므로 아주
             천천히 사라져서 SGD로 1000 step 넘게 걸립니다. 채점은 학습마다 {TIME_LIMIT_SECONDS:g}초까지 기다리니
-            몇 초 안에 끝나게 하세요 (`model.fit` 은 epoch마다 시간이 더 듭니다).
+            몇 초 안에 끝나게 하세요. `model.fit` 은 epoch마다 준비 시간이 들어서 epoch 수백 번은 느립니다: 이미지
+            한 장짜리 데이터셋을 `tf.data.Dataset.from_tensors((x, y)).repeat()` 로 만들고 `steps_per_epoch` 로
+            한 epoch에 여러 step을 돌리면 빠릅니다.
         """),
         solution(LEARN_TRAINING_CELL, """
             def learn_kernel(image, target):

@@ -54,8 +54,9 @@ FIT_ADAM = _code("""
             tf.keras.layers.Conv2D(1, (2, 2), use_bias=False, kernel_initializer="zeros"),
         ])
         model.compile(optimizer=tf.keras.optimizers.Adam(learning_rate=0.02), loss="mse")
-        history = model.fit(np.reshape(image, (1, 50, 50, 1)), np.reshape(target, (1, 49, 49, 1)),
-                            epochs=60, verbose=0)
+        # 한 epoch에 10 step씩: epoch마다 드는 준비 시간을 아낍니다
+        pair = tf.data.Dataset.from_tensors((np.reshape(image, (1, 50, 50, 1)), np.reshape(target, (1, 49, 49, 1))))
+        history = model.fit(pair.repeat(), epochs=6, steps_per_epoch=10, shuffle=False, verbose=0)
         return model.layers[0].kernel, history
 """)
 ROW_MEANS_TARGET = _code("""

@@ -8,11 +8,9 @@ do not depend on those choices:
 - how much of the target the filter's response explains, scaled and shifted as well as it can
   be (:func:`fit_share`), against the best any 2x2 filter can do on that image and target
   (:func:`best_fit_share`): how far the training got (:func:`convergence_factor`);
-- whether the filters learned from two different targets each explain their own target better
-  than the other one does (:func:`cross_fit`): a filter that does not depend on what it was
-  trained on cannot.
+- which line a student's target marks (:func:`target_line`), to say why a filter went wrong.
 
-Both are measured up to the filter's scale and sign and an offset of the response, as the edge
+These are measured up to the filter's scale and sign and an offset of the response, as the edge
 scorer is, so a student who divides the image by 10 or flips the target's sign loses nothing.
 The hidden inputs the function is trained on are fixed here (:data:`TRAINING_CASES`).
 """
@@ -147,21 +145,6 @@ def convergence_factor(image: np.ndarray, target: np.ndarray, kernel: np.ndarray
         return 0.0
     gap = max(best - fit_share(image, target, kernel), best * 1e-12)
     return float(best / gap)
-
-
-def cross_fit(first: tuple, second: tuple) -> float:
-    """Whether two filters learned from two targets each fit their own target best (negative) or not.
-
-    ``first`` and ``second`` are ``(image, target, learned_kernel)``. Returns
-    ``[share(1 on 2's target) - share(2 on 2's target)] + [share(2 on 1's) - share(1 on 1's)]``
-    with :func:`fit_share`: below 0 when, on balance, each filter explains the data it was
-    trained on better than the other filter explains it. A function that returns the same filter
-    whatever it is given scores exactly 0; gradient steps from one start toward two different
-    targets move the filters apart, each toward its own target, and make it negative.
-    """
-    (image_1, target_1, kernel_1), (image_2, target_2, kernel_2) = first, second
-    return ((fit_share(image_2, target_2, kernel_1) - fit_share(image_2, target_2, kernel_2))
-            + (fit_share(image_1, target_1, kernel_2) - fit_share(image_1, target_1, kernel_1)))
 
 
 def target_line(target: np.ndarray) -> tuple[str, int, float]:

@@ -90,6 +90,7 @@ class ClassData:
     submissions: list[SubmissionRow]
     homework: list[HomeworkAnswer]
     pass_fraction: float = 0.6
+    learned: list[HomeworkAnswer] = field(default_factory=list)  # learn-kernel filters (report_learned)
 
 
 def read_homework_answer(student: str, answer_text: str | None, detail: str = "") -> HomeworkAnswer:

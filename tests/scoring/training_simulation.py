@@ -64,6 +64,36 @@ def simulate(draw: int, optimizer: str, learning_rate: float, steps: int, start:
     return {"diverged": False, "edge": min(edges), "factor": min(factors)}
 
 
+VERTICAL = np.array([[-1.0, 1.0], [-1.0, 1.0]])  # the lecture's filter
+
+
+def run_of(case, kernel, losses, target=None, **extra) -> dict:
+    """One training as extraction hands it over (``exercises.learned_kernel.run_training``)."""
+    run = {"case": case.name, "status": "ok", "kernel": np.asarray(kernel, dtype=float),
+           "losses": np.asarray(losses, dtype=float), "steps": len(losses), "loss_first": float(losses[0]),
+           "loss_last": float(losses[-1]), "losses_finite": bool(np.all(np.isfinite(losses))), "seconds": 0.4}
+    if case.target == "student":
+        run["target"] = np.asarray(target, dtype=float)
+    run.update(extra)
+    return run
+
+
+def trained(optimizer="sgd", rate=4e-3, steps=50, start=None, target=edge_map, kernel=None) -> dict:
+    """The three hidden trainings of one simulated student, as extraction would hand them over."""
+    runs = []
+    for case in TRAINING_CASES:
+        image = case.image()
+        goal = probe_target(image) if case.target == "mean_filter" else target(case, image)
+        learned, losses = train(image, goal, np.zeros(4) if start is None else start, optimizer, rate, steps)
+        runs.append(run_of(case, learned if kernel is None else kernel, losses, goal))
+    return {"runs": runs}
+
+
+def lecture_filter_target(case, image):
+    """A target built from the lecture's vertical filter: the transposition forgotten."""
+    return cross_correlate_valid(image, VERTICAL)
+
+
 SETTINGS = [("sgd", 1e-3, 100, "zeros"), ("sgd", 4e-3, 50, "zeros"), ("sgd", 4.5e-3, 100, "zeros"),
             ("adam", 0.01, 50, "zeros"), ("adam", 0.03, 100, "zeros"), ("sgd", 4e-3, 1500, "glorot"),
             ("sgd", 4e-5, 50, "zeros"), ("sgd", 1e-5, 100, "glorot")]

@@ -1,4 +1,4 @@
-"""The sample class: ~30 students' notebooks for both assignments, written from the release.
+"""The sample class: ~30 students' notebooks for every assignment, written from the release.
 
 Fast: runs `nbgrader generate_assignment` (no kernels) and reads the written files; the filters'
 kinds are checked with the pure-numpy scorer, never by running a notebook.
@@ -56,7 +56,7 @@ def test_about_thirty_students_with_plain_ascii_ids():
 
 
 @pytest.mark.nbgrader
-def test_every_student_has_a_folder_for_both_assignments(sample_class):
+def test_every_student_has_a_folder_for_every_assignment(sample_class):
     course, folders = sample_class
     expected = {course.root / "submitted" / s.student_id / a for s in SAMPLE_STUDENTS for a in ASSIGNMENTS}
     assert set(folders) == expected and len(folders) == len(expected)

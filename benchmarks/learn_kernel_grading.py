@@ -7,7 +7,8 @@ session: the worked solutions of the homework (the baseline) and of the learn-ke
 each run in the grading sandbox ``--repeats`` times with the warm start on and off (after one
 unmeasured run that warms the parent and the page cache); for each it prints the median and the
 95th percentile of the whole run, its start-up and its cells, the ratio to the homework, and the
-time of each hidden training as the capture measured it. Then the judge: the learn-kernel answers
+time of each hidden training as the capture measured it, and whether every run of the solution
+extracted exactly the same filters, losses and targets (the determinism the grade relies on). Then the judge: the learn-kernel answers
 judged by a fresh judge process, first with an empty figure cache, then with it filled.
 
     .venv/bin/python benchmarks/learn_kernel_grading.py [--repeats N]
@@ -46,14 +47,14 @@ def percentile(values, share: float) -> float:
 
 
 def run_notebook(assignment, warm: bool, repeats: int):
-    """[(whole, start-up, cells)] seconds per measured run, and the last run's answers."""
+    """[(whole, start-up, cells)] seconds per measured run, and every run's answers (JSON text)."""
     config = Config()
     config.SandboxedExecute.warm_start = warm
     config.SandboxedExecute.cpu_threads = 1
     executor = SandboxedExecute(config=config)
     nb = nbformat.read(REPO / "solutions" / assignment.name / assignment.notebook, as_version=4)
     prepared = executor.prepare(nb, True)
-    samples, answers = [], {}
+    samples, answers = [], []
     for attempt in range(repeats + 1):
         started = time.perf_counter()
         run = executor.run_prepared(prepared)
@@ -61,8 +62,15 @@ def run_notebook(assignment, warm: bool, repeats: int):
         seconds = nbformat.reads(run.executed_json, as_version=4).metadata[RUN_METADATA_KEY]["seconds"]
         if attempt:
             samples.append((whole, whole - seconds["cells"], seconds["cells"]))
-        answers = run.answers
+        answers.append(run.answers)
     return samples, answers
+
+
+def learned(answer_text: str) -> str:
+    """What a run of the learn-kernel notebook extracted, less the times it measured."""
+    runs = decode(answer_text)["runs"]
+    return repr([{key: value.tolist() if hasattr(value, "tolist") else value for key, value in sorted(run.items())
+                  if key != "seconds"} for run in runs])
 
 
 def judge_seconds(answers: dict, repeats: int) -> tuple[float, float]:
@@ -84,12 +92,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args()
-    results, learn_answers = {}, {}
+    results, learn_answers = {}, []
     for warm in (True, False):
         for label, assignment in NOTEBOOKS.items():
             results[warm, label], answers = run_notebook(assignment, warm, args.repeats)
             if assignment is LEARN_KERNEL:
-                learn_answers = answers
+                learn_answers += answers
     print(f"one notebook at a time in the grading sandbox, {args.repeats} runs each (median / p95, seconds):")
     for warm in (True, False):
         baseline = statistics.median(whole for whole, _, _ in results[warm, "homework (baseline)"])
@@ -100,15 +108,18 @@ def main() -> int:
             ratio = statistics.median(columns[0]) / baseline
             print(f"  {'warm' if warm else 'cold'} {label:20s} whole {whole}  start-up {startup}  cells {cells}"
                   f"  ({ratio:4.2f}x the homework)")
-    runs = decode(learn_answers[LEARN_SCORE_CELL])["runs"]
+    distinct = {learned(answers[LEARN_SCORE_CELL]) for answers in learn_answers}
+    print(f"the learn-kernel solution's extracted answers (filters, losses, targets) over its {len(learn_answers)} "
+          f"runs, warm and cold: {'all identical' if len(distinct) == 1 else f'{len(distinct)} DIFFERENT'}")
+    runs = decode(learn_answers[-1][LEARN_SCORE_CELL])["runs"]
     print("hidden trainings of the learn-kernel solution, as the capture timed them (its last cold run):")
     for run in runs:
         print(f"  {run['case']:14s} {run['status']:8s} {run.get('seconds', float('nan')):5.2f} s "
               f"({run.get('steps', '?')} steps)")
-    first, cached = judge_seconds(learn_answers, args.repeats)
+    first, cached = judge_seconds(learn_answers[-1], args.repeats)
     print(f"judging the learn-kernel answers: {first:5.2f} s with an empty figure cache, "
           f"{cached:5.3f} s (median) with it filled")
-    return 0
+    return 0 if len(distinct) == 1 else 1
 
 
 if __name__ == "__main__":

@@ -78,6 +78,19 @@ HOMEWORK = Assignment(
                 "A 2x2 filter for horizontal edges", partial_credit=True),),
 )
 
-ASSIGNMENTS: dict[str, Assignment] = {assignment.name: assignment for assignment in (LAB, HOMEWORK)}
+# The learn-kernel exercise: two answer cells, ``edge_target`` (builds the target edge map) and
+# ``learn_kernel`` (trains the Conv2D), each defining the function of its name; one graded cell,
+# ``learned_kernel_score``, runs them on hidden images. An assignment of its own, released after
+# the homework's deadline: its feedback shows the intended filter, the homework's answer.
+LEARN_TARGET_CELL = "edge_target"
+LEARN_TRAINING_CELL = "learn_kernel"
+LEARN_SCORE_CELL = "learned_kernel_score"
+LEARN_KERNEL = Assignment(
+    "week12-learn-kernel", "learn_kernel.ipynb", (LEARN_TARGET_CELL, LEARN_TRAINING_CELL),
+    (GradedCell(LEARN_SCORE_CELL, ("edge_target", "learn_kernel"), 10, "학습으로 찾는 가로 경계 필터",
+                "A horizontal edge filter, learned", partial_credit=True),),
+)
+
+ASSIGNMENTS: dict[str, Assignment] = {assignment.name: assignment for assignment in (LAB, HOMEWORK, LEARN_KERNEL)}
 GRADED_CELLS: dict[str, GradedCell] = {cell.grade_id: cell for assignment in ASSIGNMENTS.values()
                                        for cell in assignment.graded_cells}

@@ -1,7 +1,7 @@
 """Grading the sample class: stock ``nbgrader autograde`` against ``week12 autograde``, and
 re-grading after a rubric change against a full autograde.
 
-Every run grades the same 32 students x 2 notebooks of ``autograder.demo.sample_class``, each in its own
+Every run grades the same 32 students x 3 notebooks of ``autograder.demo.sample_class``, each in its own
 fresh copy of the course, one after the other in this session:
 
 1. stock: ``nbgrader autograde`` as nbgrader ships it (its ``Execute`` step: student code and
@@ -13,7 +13,7 @@ fresh copy of the course, one after the other in this session:
 4. ``week12 autograde`` again with the warm start turned off: every notebook starts a new Python
    and kernel.
 
-Then, for the two solution notebooks, run one at a time (3 times each, warm and cold), where a
+Then, for the solution notebooks, run one at a time (3 times each, warm and cold), where a
 notebook's time goes: start-up (everything until its kernel is ready, and the run's end) and work
 (its cells).
 

@@ -387,7 +387,8 @@ def test_an_unknown_assignment_is_one_line_naming_the_known_ones(misnamed_batch,
     done = runner.run(course, "week12", "grade", "week12-labb")
     assert done.returncode == 2
     assert done.stdout.strip().splitlines()[-1] == (
-        "error: no assignment 'week12-labb' in this course; the assignments are: week12-homework, week12-lab")
+        "error: no assignment 'week12-labb' in this course; the assignments are: week12-homework, week12-lab, "
+        "week12-learn-kernel")
     assert "Traceback" not in done.stdout
     assert os.path.exists(course.root)  # nothing else happened
     assert shutil.which  # noqa: B018 - the module's imports are used

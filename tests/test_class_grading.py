@@ -36,6 +36,7 @@ pytestmark = [pytest.mark.nbgrader, pytest.mark.sandbox]
 
 HOMEWORK = "week12-homework"
 LAB = "week12-lab"
+LEARN = "week12-learn-kernel"
 # A few students covering on time and late, a crash, a truncated file and a malformed answer.
 STOCK_SUBSET = ("s01-minji", "s08-haeun", "s13-minjun", "s19-sora", "s26-yerin", "s30-mingyu")
 NEW_RUBRIC = {"localisation_weight": 0.8, "flatness_weight": 0.2, "selectivity_weight": 0.0}
@@ -201,6 +202,40 @@ def test_regrade_gives_what_a_full_autograde_gives_under_the_new_rubric(graded_c
     assert all_cell_scores(course, {"s12-yejin", "s15-eunji"}) == regraded
     rerun_notebook = (course.root / "autograded" / "s12-yejin" / HOMEWORK / "edge_filter.ipynb").read_text()
     assert _graded_outputs(regraded_notebook) == _graded_outputs(rerun_notebook)
+
+
+# What a TA gives each kind of learn-kernel submission (autograder/demo/sample_learned.py).
+LEARNED_SCORE = {"correct": lambda score: score == 10, "not_converged": lambda score: 0 < score < 5,
+                 "vertical": lambda score: 0 < score <= 5, "not_learning": lambda score: score == 0,
+                 "diverged": lambda score: score == 0, "error": lambda score: score == 0,
+                 "blank": lambda score: score == 0}
+
+
+def test_each_learn_kernel_submission_gets_the_verdict_its_kind_deserves(graded_class):
+    scores = all_cell_scores(graded_class[0])
+    for student in SAMPLE_STUDENTS:
+        score = scores[(LEARN, student.student_id, "learn_kernel", "learned_kernel_score")]
+        assert LEARNED_SCORE[student.learned_kind](score), (student.student_id, student.learned, score)
+
+
+def test_regrade_rescores_the_learned_filters_from_their_stored_runs(graded_class, tmp_path):
+    from autograder.exercises.base import JudgeSettings
+    from autograder.exercises.learned_kernel import verdict_for
+
+    course = _copy_graded(graded_class[0], tmp_path / "copy")
+    before = all_cell_scores(course)
+    set_rubric(course, **NEW_RUBRIC)
+    regrade(course, LEARN)
+    after = all_cell_scores(course)
+    settings = JudgeSettings(edge_weights={"localisation": 0.8, "flatness": 0.2, "selectivity": 0.0})
+    for stored in answer_store.load(course.root, LEARN):
+        if stored.answers["learned_kernel_score"] is None:
+            continue
+        expected = points_for(verdict_for(decode(stored.answers["learned_kernel_score"]), settings).fraction, 10)
+        assert after[(LEARN, stored.student, stored.notebook, "learned_kernel_score")] == pytest.approx(expected)
+    # Orientation no longer counts: the filter learned toward the lecture's vertical edge gains.
+    key = (LEARN, "s16-taeyang", "learn_kernel", "learned_kernel_score")
+    assert after[key] > before[key]
 
 
 def _graded_outputs(text: str) -> list:

@@ -206,6 +206,43 @@ def test_page_shows_group_counts(page):
                       "other": "2", "no_filter": "1"}
 
 
+def test_page_shows_learned_filters_by_kind_when_the_class_trained_some():
+    from autograder.report.learned import read_learned_answer
+    from tests.scoring.training_simulation import trained
+
+    data = _synthetic_class()
+    data.learned = [read_learned_answer("t1", encode(trained())),
+                    read_learned_answer("t2", encode(trained(kernel=[[-1, -1], [1, 1]]))),
+                    read_learned_answer("t3", None)]
+    html = render_class_report(data, language="en")
+    assert "learned-kernels" in _Page(html).sections
+    counts = dict(re.findall(r'id="learned-(\w+)" data-count="(\d+)"', html))
+    assert counts["intended"] == "1" and counts["no_filter"] == "2"
+    assert "t2 (not_learning" in html
+
+
+def test_page_has_no_learned_section_without_learned_filters(page):
+    assert "learned-kernels" not in _Page(page).sections
+
+
+@pytest.mark.parametrize("kernel, kind", [(None, "intended_horizontal"), ([[-1, -1], [1, 1]], "not_learning")])
+def test_read_learned_answer_names_what_the_training_learned(kernel, kind):
+    from autograder.report.learned import read_learned_answer
+    from tests.scoring.training_simulation import trained
+
+    answer = read_learned_answer("s1", encode(trained(kernel=kernel)))
+    assert answer.kind == kind and (answer.kernel is not None) == (kind != "not_learning")
+
+
+def test_read_learned_answer_says_why_no_training_finished():
+    from autograder.report.learned import read_learned_answer
+
+    runs = [{"case": name, "status": status} for name, status in
+            (("hidden_top", "timeout"), ("hidden_bottom", "skipped"), ("probe_mean", "skipped"))]
+    answer = read_learned_answer("s1", encode({"runs": runs}))
+    assert (answer.kind, answer.kernel, answer.detail) == ("failed", None, "skipped, timeout")
+
+
 def test_page_starts_with_the_doctype(page):
     assert page.startswith("<!DOCTYPE html>")
 

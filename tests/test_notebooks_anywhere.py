@@ -1,8 +1,8 @@
 """The released notebooks run where the course package is not installed, as on Google Colab.
 
 A plain virtual environment with only ``tensorflow-cpu``, ``numpy``, ``matplotlib``, ``ipykernel``
-and ``nbclient`` (no course package, no nbgrader) runs the released lab and homework, answered
-correctly, top to bottom: no cell fails, the visible checks print what they confirmed, and the
+and ``nbclient`` (no course package, no nbgrader) runs the released lab, homework and learn-kernel
+notebooks, answered correctly, top to bottom: no cell fails, the visible checks print what they confirmed, and the
 notebooks, downloaded from there with Colab's metadata, get the same grades as any other.
 """
 
@@ -19,7 +19,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder.contract import HOMEWORK, LAB
+from autograder.contract import HOMEWORK, LAB, LEARN_KERNEL
 from tests.accounts import HUB_ROOT
 from tests.submissions import answered_notebook, cell_scores, submit
 
@@ -91,7 +91,7 @@ def _text(cell) -> str:
 @pytest.fixture(scope="module")
 def ran_there(plain_environment, own_release, tmp_path_factory):
     results = {}
-    for assignment in (LAB, HOMEWORK):
+    for assignment in (LAB, HOMEWORK, LEARN_KERNEL):
         nb = answered_notebook(own_release, assignment.name, assignment.notebook)
         results[assignment.name] = _run_there(plain_environment, nb, tmp_path_factory.mktemp(assignment.name))
     return results
@@ -102,7 +102,7 @@ def test_the_plain_environment_has_no_course_package(ran_there):
         assert _text(probe).strip() == "course package: None"
 
 
-@pytest.mark.parametrize("assignment", [LAB.name, HOMEWORK.name])
+@pytest.mark.parametrize("assignment", [LAB.name, HOMEWORK.name, LEARN_KERNEL.name])
 def test_released_notebooks_run_top_to_bottom_without_the_course_package(ran_there, assignment):
     nb, _ = ran_there[assignment]
     assert _errors(nb) == []
@@ -128,6 +128,14 @@ def test_the_homework_checks_run_there(ran_there):
     assert "채점에서 계산합니다" in _text(by_id[HOMEWORK.graded_cells[0].grade_id])
 
 
+def test_the_learn_kernel_check_trains_there(ran_there):
+    nb, _ = ran_there[LEARN_KERNEL.name]
+    by_id = {cell.get("id"): cell for cell in nb.cells}
+    checked = _text(by_id["check-training"])
+    assert "가장 강한 줄은 행 24" in checked and "49/49개 열" in checked and "수렴: " in checked
+    assert "채점에서" in _text(by_id[LEARN_KERNEL.graded_cells[0].grade_id])
+
+
 def test_a_visible_check_fails_there_with_the_courses_message(plain_environment, own_release, tmp_path):
     nb = answered_notebook(own_release, LAB.name, LAB.notebook, {"keeps_edge": 'keeps_edge = {"mean->mean": None}'})
     ran, _ = _run_there(plain_environment, nb, tmp_path / "lab")
@@ -139,7 +147,7 @@ def test_a_visible_check_fails_there_with_the_courses_message(plain_environment,
 @pytest.mark.sandbox
 def test_notebooks_worked_on_there_grade_as_any_other(ran_there, own_release):
     """Downloaded from Colab (its metadata added, outputs kept), they earn full marks."""
-    for assignment in (LAB, HOMEWORK):
+    for assignment in (LAB, HOMEWORK, LEARN_KERNEL):
         nb, _ = ran_there[assignment.name]
         nb = json.loads(json.dumps(nb))
         nb["metadata"]["colab"] = {"provenance": [], "name": assignment.notebook}

@@ -16,8 +16,8 @@ import numpy as np
 import pytest
 
 import autograder.notebook as package
-from autograder.authoring.common import OFFLINE_SOURCES, PACKAGE
-from autograder.contract import HOMEWORK, LAB
+from autograder.authoring.common import LEARN_OFFLINE_SOURCES, OFFLINE_SOURCES, PACKAGE
+from autograder.contract import HOMEWORK, LAB, LEARN_KERNEL
 from autograder.exercises import lab_visible
 from tests.conftest import REPO_ROOT
 
@@ -27,27 +27,34 @@ def _offline_cell(assignment):
     return next(cell for cell in nb.cells if cell.get("id") == "offline-tools")
 
 
-@pytest.fixture(scope="module", params=[LAB, HOMEWORK], ids=lambda a: a.name)
-def offline(request):
-    """What ``_week12_tools`` gives where the course package is absent."""
+SOURCES = {LAB.name: OFFLINE_SOURCES, HOMEWORK.name: OFFLINE_SOURCES, LEARN_KERNEL.name: LEARN_OFFLINE_SOURCES}
+
+
+def _tools(assignment):
     cell_namespace = {}
-    exec(_offline_cell(request.param).source, cell_namespace)
+    exec(_offline_cell(assignment).source, cell_namespace)
     tools = {"__name__": "week12_offline"}
     for source in cell_namespace["_WEEK12_OFFLINE_SOURCES"]:
         exec(source, tools)
     return cell_namespace, tools
 
 
+@pytest.fixture(scope="module", params=[LAB, HOMEWORK, LEARN_KERNEL], ids=lambda a: a.name)
+def offline(request):
+    """What ``_week12_tools`` gives where the course package is absent, and the assignment."""
+    return (*_tools(request.param), request.param)
+
+
 def test_the_notebooks_carry_the_current_sources(offline):
-    cell_namespace, _ = offline
+    cell_namespace, _, assignment = offline
     assert list(cell_namespace["_WEEK12_OFFLINE_SOURCES"]) == [
-        (PACKAGE / name).read_text(encoding="utf-8") for name in OFFLINE_SOURCES]
+        (PACKAGE / name).read_text(encoding="utf-8") for name in SOURCES[assignment.name]]
 
 
 def test_with_the_course_package_the_notebook_uses_it(offline):
-    cell_namespace, _ = offline
+    cell_namespace, _, _ = offline
     names = ("STEP_IMAGE_SEED", "lecture_step_image", "use_korean_font", "visible", "visible_check",
-             "grade_edge_kernel")
+             "grade_edge_kernel", "check_training", "grade_learned_kernel")
     assert cell_namespace["_week12_tools"](*names) == [getattr(package, name) for name in names]
 
 
@@ -57,7 +64,7 @@ def test_the_offline_cell_is_collapsed_and_read_only(offline):
 
 
 def test_the_step_image_is_the_packages(offline):
-    _, tools = offline
+    _, tools, _ = offline
     assert tools["STEP_IMAGE_SEED"] == package.STEP_IMAGE_SEED
     np.testing.assert_array_equal(tools["lecture_step_image"](), package.lecture_step_image())
     np.testing.assert_array_equal(tools["lecture_step_image"](3), package.lecture_step_image(3))
@@ -94,7 +101,7 @@ def _outcome(check, arguments):
 
 @pytest.mark.parametrize("name, arguments", CASES)
 def test_each_visible_check_says_what_the_packages_says(offline, name, arguments):
-    _, tools = offline
+    _, tools, _ = offline
     assert _outcome(getattr(tools["visible"], name), arguments) == _outcome(getattr(package.visible, name), arguments)
 
 
@@ -106,7 +113,7 @@ def test_the_cases_cover_passing_and_failing(offline):
 @pytest.mark.parametrize("kernel", [[[-1, -1], [1, 1]], [[-1, 1], [-1, 1]], [[1, 0], [0, -1]], [[0.2, 0.1], [0.3, 0.4]],
                                     np.array([[1.0, 1.0], [-1.0, -1.0]]).reshape(2, 2, 1, 1)])
 def test_the_homework_visible_check_counts_as_the_package_does(offline, kernel):
-    _, tools = offline
+    _, tools, _ = offline
     image = package.lecture_step_image().T
     printed = io.StringIO()
     with redirect_stdout(printed):
@@ -117,7 +124,7 @@ def test_the_homework_visible_check_counts_as_the_package_does(offline, kernel):
 
 @pytest.mark.parametrize("kernel", [[[1, 2, 3]], "abc", [[np.nan, 1], [1, 1]]])
 def test_the_homework_visible_check_refuses_what_the_package_refuses(offline, kernel):
-    _, tools = offline
+    _, tools, _ = offline
     printed = io.StringIO()
     with redirect_stdout(printed):
         tools["visible_check"](kernel, package.lecture_step_image().T)
@@ -126,8 +133,54 @@ def test_the_homework_visible_check_refuses_what_the_package_refuses(offline, ke
 
 
 def test_the_offline_score_cell_computes_no_score(offline):
-    _, tools = offline
+    _, tools, _ = offline
     printed = io.StringIO()
     with redirect_stdout(printed):
         assert tools["grade_edge_kernel"]([[-1, -1], [1, 1]], out_of=10) is None
     assert "채점에서 계산합니다" in printed.getvalue()
+
+
+# --- the learn-kernel notebook's check -------------------------------------------------------
+
+def _edge_target(image, edge_row):
+    target = np.zeros((49, 49))
+    target[edge_row] = 1.0
+    return target
+
+
+def _least_squares(image, target):
+    windows = np.stack([image[:-1, :-1].ravel(), image[:-1, 1:].ravel(), image[1:, :-1].ravel(),
+                        image[1:, 1:].ravel()], axis=1)
+    kernel = np.linalg.lstsq(windows, np.ravel(target), rcond=None)[0]
+    return kernel.reshape(2, 2), [0.02, 0.01, 0.0068]
+
+
+def _vertical(image, target):
+    return np.array([[-1.0, 1.0], [-1.0, 1.0]]), np.array([1.0, 0.9])
+
+
+@pytest.mark.parametrize("learn_kernel", [_least_squares, _vertical])
+def test_the_learn_check_prints_what_the_package_says(learn_kernel):
+    _, tools = _tools(LEARN_KERNEL)
+    image = package.lecture_step_image().T
+    printed = io.StringIO()
+    with redirect_stdout(printed):
+        assert tools["check_training"](_edge_target, learn_kernel, image, 24) is None
+    checked = package.check_training(_edge_target, learn_kernel, image, 24)
+    assert printed.getvalue().splitlines()[:4] == list(checked.lines[:4])
+
+
+def test_the_learn_check_refuses_a_crash_there_too():
+    _, tools = _tools(LEARN_KERNEL)
+    printed = io.StringIO()
+    with redirect_stdout(printed):
+        tools["check_training"](_edge_target, lambda image, target: 1 / 0, package.lecture_step_image().T, 24)
+    assert "ZeroDivisionError" in printed.getvalue()
+
+
+def test_the_offline_learn_score_cell_computes_no_score():
+    _, tools = _tools(LEARN_KERNEL)
+    printed = io.StringIO()
+    with redirect_stdout(printed):
+        assert tools["grade_learned_kernel"](_edge_target, _least_squares, out_of=10) is None
+    assert "채점에서" in printed.getvalue()

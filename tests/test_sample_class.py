@@ -1,4 +1,4 @@
-"""The sample class: ~30 students' notebooks for both assignments, written from the release.
+"""The sample class: ~30 students' notebooks for every assignment, written from the release.
 
 Fast: runs `nbgrader generate_assignment` (no kernels) and reads the written files; the filters'
 kinds are checked with the pure-numpy scorer, never by running a notebook.
@@ -56,7 +56,7 @@ def test_about_thirty_students_with_plain_ascii_ids():
 
 
 @pytest.mark.nbgrader
-def test_every_student_has_a_folder_for_both_assignments(sample_class):
+def test_every_student_has_a_folder_for_every_assignment(sample_class):
     course, folders = sample_class
     expected = {course.root / "submitted" / s.student_id / a for s in SAMPLE_STUDENTS for a in ASSIGNMENTS}
     assert set(folders) == expected and len(folders) == len(expected)
@@ -147,6 +147,25 @@ def test_homework_kind_agrees_with_describe_kernel(student):
         namespace.update(tf=tf, XXX=lecture_step_image().reshape(1, 50, 50, 1))
     exec(student.edge_kernel, namespace)  # noqa: S102 - this module's own fixed sources
     assert describe_kernel(namespace["kernel"]) in DESCRIBED_AS[student.edge_kernel_kind]
+
+
+def test_the_learn_kernel_mix_covers_every_verdict_and_few_distinct_notebooks():
+    from autograder.demo.sample_learned import LEARNED_KINDS
+
+    kinds = Counter(s.learned_kind for s in SAMPLE_STUDENTS)
+    assert set(kinds) == set(LEARNED_KINDS.values())
+    assert kinds["correct"] > len(SAMPLE_STUDENTS) / 2
+    assert len({s.learned for s in SAMPLE_STUDENTS}) == len(LEARNED_KINDS)  # each answer once at least
+
+
+@pytest.mark.parametrize("key", sorted(set(s.learned for s in SAMPLE_STUDENTS) - {"blank"}))
+def test_each_learn_kernel_answer_defines_the_functions_it_replaces(key):
+    from autograder.demo.sample_learned import LEARNED_ANSWERS
+
+    for cell, source in LEARNED_ANSWERS[key].items():
+        namespace = {}
+        exec(source, namespace)  # noqa: S102 - this package's own fixed sources; nothing runs but a def
+        assert callable(namespace[cell])
 
 
 def test_a_course_without_a_release_gets_a_clear_error(tmp_path):

@@ -14,7 +14,7 @@ SOURCE_NOTEBOOKS = sorted((REPO_ROOT / "assignments").glob("*/*.ipynb"))
 
 
 def test_there_are_source_notebooks():
-    assert [p.parent.name for p in SOURCE_NOTEBOOKS] == ["week12-homework", "week12-lab"]
+    assert [p.parent.name for p in SOURCE_NOTEBOOKS] == ["week12-homework", "week12-lab", "week12-learn-kernel"]
 
 
 @pytest.mark.parametrize("path", SOURCE_NOTEBOOKS, ids=lambda p: f"{p.parent.name}/{p.name}")

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import nbformat
 
-from autograder.authoring import week12_homework, week12_lab
+from autograder.authoring import week12_homework, week12_lab, week12_learn_kernel
 
-ASSIGNMENT_BUILDERS = (week12_lab, week12_homework)
+ASSIGNMENT_BUILDERS = (week12_lab, week12_homework, week12_learn_kernel)
 
 
 def rendered_notebooks() -> dict[tuple[str, str], str]:

@@ -7,6 +7,8 @@ from autograder.authoring.cells import readonly_code
 PACKAGE = Path(__file__).resolve().parents[1]
 # Run in this order in one namespace where the course package is absent (autograder/notebook/offline.py).
 OFFLINE_SOURCES = ("startup_chatter.py", "i18n.py", "exercises/lab_visible.py", "notebook/offline.py")
+# The learn-kernel notebook also carries its own cells' copies.
+LEARN_OFFLINE_SOURCES = (*OFFLINE_SOURCES, "notebook/offline_training.py")
 
 OFFLINE_TOOLS_SOURCE = '''
 # @title 코스 패키지 없이(Colab 등) 실행할 때 쓰는 보이는 테스트입니다. 수정하지 마세요.
@@ -64,15 +66,15 @@ def _quoted(source: str) -> str:
     return "r'''" + source + "'''"
 
 
-def offline_tools_cell():
+def offline_tools_cell(names=OFFLINE_SOURCES):
     """Collapsed read-only cell with the copies of the visible tests the notebook uses without the
     course package (nbgrader restores it if edited; grading never trusts it)."""
-    sources = ",\n".join(_quoted((PACKAGE / name).read_text(encoding="utf-8")) for name in OFFLINE_SOURCES)
+    sources = ",\n".join(_quoted((PACKAGE / name).read_text(encoding="utf-8")) for name in names)
     cell = readonly_code("offline-tools", OFFLINE_TOOLS_SOURCE.format(sources=sources))
     cell.metadata["jupyter"] = {"source_hidden": True}  # JupyterLab / Notebook 7: collapsed
     cell.metadata["cellView"] = "form"  # Google Colab: only the @title line shows
     return cell
 
 
-def setup_cells():
-    return [offline_tools_cell(), readonly_code("setup", SETUP_SOURCE)]
+def setup_cells(offline_sources=OFFLINE_SOURCES):
+    return [offline_tools_cell(offline_sources), readonly_code("setup", SETUP_SOURCE)]

@@ -1,6 +1,6 @@
 """``week12 sample-class``, the main job: grade the bundled sample class end to end.
 
-Releases both assignments (``nbgrader generate_assignment``) with a due date, writes the 32
+Releases every assignment (``nbgrader generate_assignment``) with a due date, writes the 32
 synthetic students of ``autograder.demo.sample_class`` as an LMS download, and runs ``week12 grade``
 on it: zip_collect, parallel autograde, feedback, release, CSV export and the class report, on
 the course's own SQLite gradebook. Running it again grades everything again from scratch.

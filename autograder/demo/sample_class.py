@@ -1,11 +1,12 @@
-"""A synthetic class of 32 students who submitted both week-12 assignments, for demos and tests.
+"""A synthetic class of 32 students who submitted the week-12 assignments, for demos and tests.
 
 Grading one reference solution and one blank notebook says little about how the course behaves
 with a real class. :data:`SAMPLE_STUDENTS` is a fixed class whose answers look like what students
 hand in: the intended horizontal filter written many ways, the typical mistakes (the lecture's
 vertical filter, a single column, the Roberts diagonal, a smoothing filter), malformed answers,
 an untouched notebook, a truncated file, two students with the same unusual filter, and lab
-notebooks that are right, wrong in one step, crash in one step, blank or broken.
+notebooks that are right, wrong in one step, crash in one step, blank or broken; and, for the
+learn-kernel exercise, trainings in several styles and its typical mistakes (``sample_learned``).
 
 :func:`write_sample_class` writes them into a course's ``submitted/`` folder, the way
 ``nbgrader collect`` leaves a class (notebooks plus ``timestamp.txt``), from the released
@@ -25,8 +26,9 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from textwrap import dedent
 
-from autograder.contract import HOMEWORK, HOMEWORK_ANSWER_CELL, LAB
+from autograder.contract import HOMEWORK, HOMEWORK_ANSWER_CELL, LAB, LEARN_KERNEL
 from autograder.course import Course
+from autograder.demo.sample_learned import LEARNED_ANSWERS, LEARNED_KINDS
 from autograder.demo.submissions import answered_notebook, submit, submit_blank
 
 
@@ -71,10 +73,12 @@ class SampleStudent:
     edge_kernel_kind: str
     lab_answers: Mapping[str, str] | NotebookState = field(default_factory=dict, hash=False)
     lab_kind: str = "correct"
-    minutes_late: int = 0  # after SAMPLE_DUE_DATE, for both assignments; 0 is on time
+    minutes_late: int = 0  # after SAMPLE_DUE_DATE, for every assignment; 0 is on time
+    learned: str = "solution"  # the learn-kernel notebook: a key of sample_learned.LEARNED_KINDS
 
     def __post_init__(self):
         consistent = (self.edge_kernel_kind in HOMEWORK_KINDS and self.lab_kind in LAB_KINDS
+                      and self.learned in LEARNED_KINDS
                       and (self.edge_kernel_kind in ("blank", "broken")) == isinstance(self.edge_kernel, NotebookState)
                       and (self.lab_kind in ("blank", "broken")) == isinstance(self.lab_answers, NotebookState))
         if not consistent:
@@ -87,8 +91,17 @@ class SampleStudent:
             return self.edge_kernel
         return {HOMEWORK_ANSWER_CELL: self.edge_kernel}
 
+    @property
+    def learned_answers(self) -> Mapping[str, str] | NotebookState:
+        return BLANK if self.learned == "blank" else LEARNED_ANSWERS[self.learned]
+
+    @property
+    def learned_kind(self) -> str:
+        return LEARNED_KINDS[self.learned]
+
     def answers(self, assignment: str) -> Mapping[str, str] | NotebookState:
-        return {LAB.name: self.lab_answers, HOMEWORK.name: self.homework_answers}[assignment]
+        return {LAB.name: self.lab_answers, HOMEWORK.name: self.homework_answers,
+                LEARN_KERNEL.name: self.learned_answers}[assignment]
 
 
 # --- lab answers with one realistic mistake each (right shapes, wrong values) ------------------
@@ -198,18 +211,18 @@ S = SampleStudent
 SAMPLE_STUDENTS: tuple[SampleStudent, ...] = (
     S("s01-minji", "intended filter as a nested list of ints", "kernel = [[-1, -1],\n          [1, 1]]",
       "intended"),
-    S("s02-jiwoo", "intended filter, sign flipped, floats", "# 위가 밝고 아래가 어두우니 위에서 아래를 뺀다\n"
-      "kernel = [[1.0, 1.0], [-1.0, -1.0]]", "intended"),
+    S("s02-jiwoo", "intended filter, sign flipped, floats; trains with Adam", "# 위가 밝고 아래가 어두우니 위에서 아래를 뺀다\n"
+      "kernel = [[1.0, 1.0], [-1.0, -1.0]]", "intended", learned="tape_adam"),
     S("s03-seoyeon", "intended filter as a numpy int array; lab image without noise",
       "kernel = np.array([[-1, -1], [1, 1]])", "intended", LAB_NO_NOISE, "one_mistake"),
-    S("s04-hyunwoo", "intended filter in Keras kernel shape (2, 2, 1, 1)",
-      "kernel = np.array([[-1.0, -1.0], [1.0, 1.0]]).reshape(2, 2, 1, 1)", "intended"),
+    S("s04-hyunwoo", "intended filter in Keras kernel shape (2, 2, 1, 1); trains with model.fit",
+      "kernel = np.array([[-1.0, -1.0], [1.0, 1.0]]).reshape(2, 2, 1, 1)", "intended", learned="fit_adam"),
     S("s05-jihoon", "intended filter as a Conv2D layer's kernel (needs TensorFlow)", KERAS_LAYER_KERNEL,
       "intended"),
     S("s06-yuna", "intended filter scaled by 0.5; lab bias shape wrong", "kernel = [[-0.5, -0.5], [0.5, 0.5]]",
       "intended", LAB_BIAS_PER_PIXEL, "one_mistake"),
-    S("s07-doyoon", "intended direction with Sobel-like unequal weights", "kernel = [[-1, -2], [1, 2]]",
-      "intended"),
+    S("s07-doyoon", "intended direction with Sobel-like unequal weights; target from the rows' means",
+      "kernel = [[-1, -2], [1, 2]]", "intended", learned="row_means_target"),
     S("s08-haeun", "intended filter scaled by 10, handed in 7 minutes late",
       "kernel = 10 * np.array([[1, 1], [-1, -1]])", "intended", minutes_late=7),
     S("s09-siwoo", "single column: left column only", "kernel = [[-1, 0], [1, 0]]", "single_column"),
@@ -217,14 +230,16 @@ SAMPLE_STUDENTS: tuple[SampleStudent, ...] = (
       "kernel = [[0, -1], [0, 1]]", "single_column", LAB_INTERLEAVED_FILTERS, "one_mistake"),
     S("s11-subin", "single column, scaled numpy array", "kernel = np.array([[2.0, 0.0], [-2.0, 0.0]])",
       "single_column"),
-    S("s12-yejin", "Roberts diagonal", "kernel = [[-1, 0], [0, 1]]  # Roberts cross", "diagonal"),
+    S("s12-yejin", "Roberts diagonal; learning rate too small", "kernel = [[-1, 0], [0, 1]]  # Roberts cross",
+      "diagonal", learned="small_rate"),
     S("s13-minjun", "Roberts anti-diagonal; lab notebook file truncated", "kernel = [[0, -1], [1, 0]]",
       "diagonal", BROKEN, "broken"),
     S("s14-seojun", "Roberts diagonal, sign flipped", "kernel = np.array([[1.0, 0.0], [0.0, -1.0]])",
       "diagonal"),
     S("s15-eunji", "the lecture's vertical filter, copied; lab reads the wrong channel twice",
       LECTURE_FILTER, "vertical", LAB_COPIED_CHANNEL, "one_mistake"),
-    S("s16-taeyang", "the lecture's vertical filter, copied", LECTURE_FILTER, "vertical"),
+    S("s16-taeyang", "the lecture's vertical filter, copied; trains toward it too", LECTURE_FILTER, "vertical",
+      learned="lecture_filter_target"),
     S("s17-hana", "the lecture's vertical filter, sign flipped; lab says edge->edge loses the edge",
       "kernel = [[1, -1], [1, -1]]", "vertical", LAB_EDGE_TWICE_LOST, "one_mistake"),
     S("s18-junho", "the lecture's vertical filter, doubled", "kernel = [[-2, 2], [-2, 2]]", "vertical"),
@@ -236,19 +251,21 @@ SAMPLE_STUDENTS: tuple[SampleStudent, ...] = (
     S("s21-woojin", "the mean filter via np.ones", "kernel = np.ones((2, 2)) / 4", "smoothing"),
     S("s22-chaewon", "top row only: mostly brightness, a smoothing filter", "kernel = [[1, 1], [0, 0]]",
       "smoothing"),
-    S("s23-kyungmin", "random-looking values", "kernel = [[0.9, -0.4], [-0.7, 0.2]]", "other"),
-    S("s24-nari", "checkerboard; lab average pooling not divided by 4", "kernel = [[-1, 1], [1, -1]]",
-      "other", LAB_AVERAGE_NOT_DIVIDED, "one_mistake"),
+    S("s23-kyungmin", "random-looking values; returns a hard-coded filter instead of training",
+      "kernel = [[0.9, -0.4], [-0.7, 0.2]]", "other", learned="hard_coded"),
+    S("s24-nari", "checkerboard; lab average pooling not divided by 4; learning rate diverges",
+      "kernel = [[-1, 1], [1, -1]]", "other", LAB_AVERAGE_NOT_DIVIDED, "one_mistake", learned="diverges"),
     S("s25-sanghoon", "unusual filter, identical to s26-yerin's", COPIED_UNUSUAL, "other"),
     S("s26-yerin", "unusual filter, identical to s25-sanghoon's, handed in 95 minutes late", COPIED_UNUSUAL,
       "other", minutes_late=95),
     S("s27-donghyun", "zero filter; lab left blank", "kernel = np.zeros((2, 2))", "zero", BLANK, "blank"),
-    S("s28-jisoo", "3x3 Sobel filter instead of 2x2; lab counts the bias as weights", SOBEL_3X3, "malformed",
-      LAB_BIAS_COUNTED, "one_mistake"),
+    S("s28-jisoo", "3x3 Sobel filter instead of 2x2; lab counts the bias as weights; training has a typo",
+      SOBEL_3X3, "malformed", LAB_BIAS_COUNTED, "one_mistake", learned="typo"),
     S("s29-hyejin", "the filter written as a string", 'kernel = "[[-1, -1], [1, 1]]"', "malformed"),
     S("s30-mingyu", "two filters in shape (2, 2, 1, 2); lab pooling shape rounded up", TWO_FILTERS,
       "malformed", LAB_POOLING_ROUNDS_UP, "one_mistake"),
-    S("s31-soyoung", "never started: both notebooks handed in as released", BLANK, "blank", BLANK, "blank"),
+    S("s31-soyoung", "never started: every notebook handed in as released", BLANK, "blank", BLANK, "blank",
+      learned="blank"),
     S("s32-jaewon", "homework notebook file truncated", BROKEN, "broken"),
 )
 del S
@@ -256,7 +273,7 @@ del S
 # The pair of students with the same unusual homework answer.
 COPIED_PAIR = ("s25-sanghoon", "s26-yerin")
 
-ASSIGNMENTS = {LAB.name: LAB.notebook, HOMEWORK.name: HOMEWORK.notebook}
+ASSIGNMENTS = {LAB.name: LAB.notebook, HOMEWORK.name: HOMEWORK.notebook, LEARN_KERNEL.name: LEARN_KERNEL.notebook}
 
 
 def submission_time(student: SampleStudent, assignment: str) -> datetime:
@@ -296,11 +313,11 @@ def _write_submission(course: Course, student_id: str, assignment: str,
 
 def write_sample_class(course: Course, students: Iterable[SampleStudent] = SAMPLE_STUDENTS) -> list[Path]:
     """Write ``submitted/<student>/<assignment>/`` (notebook and nbgrader ``timestamp.txt``) for
-    every student and both assignments, replacing those folders if present.
+    every student and every assignment, replacing those folders if present.
 
     Needs the released notebooks (``nbgrader generate_assignment``) and the worked solutions
     (``solutions/``): raises :class:`FileNotFoundError` saying which command to run otherwise.
-    Returns the submission folders, in the order of ``students``, lab before homework.
+    Returns the submission folders, in the order of ``students``, then of :data:`ASSIGNMENTS`.
     """
     _require_release(course)
     folders = []

@@ -9,11 +9,12 @@ in-kernel test would; trusted grading moves them through the plain-data codec fi
 from __future__ import annotations
 
 from autograder.answers.codec import decode, encode
-from autograder.exercises import edge_kernel, lab
+from autograder.exercises import edge_kernel, lab, learned_kernel
 from autograder.exercises.base import Exercise, JudgeSettings, Judgement
 from autograder.exercises.messages import CheckFailed
 
-EXERCISES: dict[str, Exercise] = {exercise.grade_id: exercise for exercise in (*lab.EXERCISES, *edge_kernel.EXERCISES)}
+EXERCISES: dict[str, Exercise] = {exercise.grade_id: exercise for exercise in (
+    *lab.EXERCISES, *edge_kernel.EXERCISES, *learned_kernel.EXERCISES)}
 
 
 def extract_answer(grade_id: str, namespace) -> str:

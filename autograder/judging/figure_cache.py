@@ -23,17 +23,25 @@ class FigureCache:
     def __init__(self, folder: Path):
         self.folder = Path(folder)
 
-    def png(self, verdict) -> bytes:
-        """The response figure of a verdict that has a kernel."""
+    def png(self, verdict) -> bytes | None:
+        """The figure of a verdict: a kernel verdict's response figure, or the figure of a verdict
+        that names its own content (``figure_cache_key``, a training verdict's curves and filters)."""
+        if hasattr(verdict, "figure_cache_key"):
+            return self._cached(verdict.figure_cache_key().decode("ascii"), verdict.figure_png)
         key = hashlib.sha256(b"\0".join([
             FIGURE_VERSION, np.ascontiguousarray(verdict.kernel, dtype=np.float64).tobytes(),
             str(verdict.task).encode(), str(verdict.language).encode(), b"80"])).hexdigest()
+        return self._cached(key, lambda: draw_response_figure(verdict.kernel, verdict.task, verdict.language))
+
+    def _cached(self, key: str, draw) -> bytes | None:
         path = self.folder / f"{key}.png"
         try:
             return path.read_bytes()
         except OSError:
             pass
-        png = draw_response_figure(verdict.kernel, verdict.task, verdict.language)
+        png = draw()
+        if png is None:
+            return None
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             temporary = path.with_suffix(f".{os.getpid()}.tmp")

@@ -111,6 +111,7 @@ class ClassData:
     pass_fraction: float = 0.6
     code: dict[str, AssignmentCode] = field(default_factory=dict)  # by assignment, where released
     similarity: SimilaritySettings = SimilaritySettings()
+    learned: list[HomeworkAnswer] = field(default_factory=list)  # learn-kernel filters (report.learned)
 
 
 def read_homework_answer(student: str, answer_text: str | None, detail: str = "") -> HomeworkAnswer:

@@ -108,13 +108,14 @@ def _page_context(data: ClassData, language: str) -> dict:
             "histogram": score_histogram(summary, assignment.name) if summary["n"] else None,
             "pass_chart": pass_rate_chart(rates, assignment.name) if rates else None})
     groups = kernel_groups(data.homework)
-    for group in groups:
+    learned = kernel_groups(data.learned) if data.learned else []
+    for group in groups + learned:
         group["figure"] = response_figure(group["example"], language) if group["example"] else None
     kinds = {answer.student: answer.kind for answer in data.homework}
     identical = identical_unusual_groups({a.student: a.kernel for a in data.homework if a.kernel is not None})
     late = [{"student": row.student, "assignment": row.assignment, "how_late": format_delay(row.seconds_late, language)}
             for row in sorted(data.submissions, key=lambda r: (r.assignment, -r.seconds_late)) if row.seconds_late > 0]
-    return {"language": language, "data": data, "assignments": assignments, "groups": groups,
+    return {"language": language, "data": data, "assignments": assignments, "groups": groups, "learned": learned,
             "identical": [{"kernel": k, "students": s, "group": kernel_group(kinds[s[0]])} for k, s in identical],
             "late": late, "problems": _problem_rows(data), "similarity": _similarity_sections(data),
             "no_duedate": [assignment.name for assignment in data.assignments if not assignment.has_duedate],

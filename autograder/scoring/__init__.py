@@ -6,6 +6,8 @@ step images (``metrics``), scores it with the task's rubric (``rubric``) and ret
 :class:`KernelVerdict` with per-criterion outcomes, Korean or English feedback and, in a
 notebook, a picture of the filter's response. :func:`describe_kernel` names what a filter does
 ('intended_horizontal', 'vertical', 'smoothing'...) for feedback and for grouping answers.
+The learn-kernel exercise's rubric (``training_rubric.score_training``) judges what a student's
+training learned with the same scorer, plus how far each training got (``training_metrics``).
 """
 
 from .kernel_input import KernelInput, coerce_kernel

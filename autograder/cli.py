@@ -10,6 +10,8 @@ The instructor's loop is ``week12 grade`` (every step below, in order); each ste
     week12 report                       the class report (one HTML page with figures)
     week12 regrade ASSIGNMENT           re-score stored answers after a rubric change (no kernels)
     week12 sample-class                 the main job: grade the bundled sample class end to end
+    week12 serve                        grade each hand-in as it arrives, release its feedback (a service)
+    week12 status [ASSIGNMENT]          the grading service's record: each hand-in, the queue, the last hour
     week12 doctor                       can this machine grade safely as this user, and if not, why
 
 A command that could not grade some submission exits with status 1 and names it in its summary.
@@ -140,6 +142,27 @@ def _sample_class(course: Course, args) -> int:
     return main_job.run(course, workers=args.workers, scheduler=args.scheduler)
 
 
+def _serve(course: Course, args) -> int:
+    from autograder.workflow.serve import serve
+
+    serve(course, workers=args.workers, hub=args.hub)
+    return 0
+
+
+def _status(course: Course, args) -> int:
+    from autograder.workflow.status import service_status, status_tables
+
+    console = _console()
+    for assignment in args.assignments or [None]:
+        status = service_status(course, assignment, args.student)
+        if status is None:
+            print("no grading service has run in this course yet (`week12 serve` starts one)")
+            return 0
+        for renderable in status_tables(status):
+            console.print(renderable)
+    return 0
+
+
 def _doctor(course: Course, args) -> int:
     from autograder.workflow.doctor import examine, print_report
 
@@ -183,6 +206,12 @@ VERBS = {
     "grade": (_grade, "the whole loop: collect, autograde, feedback, release, export, report",
               [lambda p: _assignments(p, required=False), _workers, _scheduler, _force]),
     "sample-class": (_sample_class, "main job: grade the bundled 32-student sample class end to end", [_workers, _scheduler]),
+    "serve": (_serve, "grade each hand-in as it arrives in the exchange and release its feedback (a long-running service)",
+              [_workers, lambda p: p.add_argument("--hub", action="store_true",
+                                                  help="also serve the JupyterHub service's pages (a hub-managed service)")]),
+    "status": (_status, "what the grading service has done and is doing: each hand-in's state, the queue, the last hour",
+               [lambda p: _assignments(p, required=False),
+                lambda p: p.add_argument("--student", default=None, help="only this student's hand-ins")]),
     "doctor": (_doctor, "say whether this machine can grade safely as this user, and what to change if not", []),
     "build-notebooks": (_build_notebooks, "rewrite assignments/ from autograder/authoring and refresh solutions/", []),
 }

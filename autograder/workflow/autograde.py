@@ -31,6 +31,7 @@ from autograder.course import Course, nbgrader_environment
 from autograder.run.environment import check_course_package
 from autograder.run.prefetch import PrefetchedRuns
 from autograder.record.progress import ProgressEvent, read_progress
+from autograder.service.server import refuse_if_serving
 from autograder.start_up import begin_run
 from autograder.grading.pool import Submission, WorkerPool, default_workers, threads_per_notebook
 
@@ -137,6 +138,7 @@ def autograde_assignments(course: Course, assignments: list[str], *, workers: in
     started = time.monotonic()
     workers = workers or default_workers()
     report = report_path(course.root)
+    refuse_if_serving(course.root, "week12 autograde")  # one gradebook writer
     check_course_package(course.root)  # refused before anything is graded, naming both paths
     settings = Cluster(config=course.config)
     scheduler = settings.scheduler if scheduler is None else scheduler

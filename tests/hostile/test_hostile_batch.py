@@ -14,6 +14,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -239,3 +240,87 @@ def test_the_forgery_succeeds_under_stock_in_kernel_grading(in_kernel_batch, cas
     got = _scores(in_kernel_batch, case.student, case.assignment)
     deserved = _scores(in_kernel_batch, case.deserves, case.assignment)
     assert sum(s for s, _ in got.values()) > sum(s for s, _ in deserved.values()), (got, deserved)
+
+
+# --- the same corpus handed in through the exchange to a running `week12 serve` -------------------
+
+def _hand_in_everything(course: Course, inbound: Path) -> set[str]:
+    """Each case's notebook as a complete exchange hand-in (as nbgrader submit writes one), by the
+    account that grades (the instructor's own folders may name any student); the malformed ones too."""
+    folders = set()
+    for case in HONEST + HOSTILE:
+        for name, nb in _answered(course, case).items():
+            folder = inbound / f"{case.student}+{case.assignment}+2026-05-20 10:00:00.000000 UTC+s"
+            folder.mkdir()
+            nbformat.write(nb, folder / name)
+            folders.add(folder.name)
+    for student, corrupt in MALFORMED.items():
+        folder = inbound / f"{student}+{HOMEWORK}+2026-05-20 10:00:00.000000 UTC+s"
+        folder.mkdir()
+        good = nbformat.writes(answered_notebook(course, HOMEWORK, NOTEBOOKS[HOMEWORK], {}))
+        (folder / NOTEBOOKS[HOMEWORK]).write_text(corrupt(good), encoding="utf-8")
+        folders.add(folder.name)
+    for name in folders:
+        (inbound / name / "timestamp.txt").write_text("2026-05-20 10:00:00.000000 UTC")
+        (inbound / name / "submission_secret.txt").write_text(os.urandom(8).hex())
+    return folders
+
+
+@pytest.fixture(scope="module", params=["here", "as-account"])
+def served_batch(request):
+    """The corpus handed in to the grading service, run by this account or by the ordinary one."""
+    from autograder.service.state import FINAL, ServiceState, state_path
+
+    account = ordinary_account() if request.param == "as-account" else None
+    if account is not None and account.is_me:
+        pytest.skip("the tests already run as an ordinary account")
+    venv = hub_environment(account) if account is not None else Path(sys.executable).parent.parent
+    base = shared_folder("week12-hostile-served-")
+    service = None
+    try:
+        course = _prepare(None, "", FAST_LIMITS + f"\nc.Exchange.root = {str(base / 'exchange')!r}\n", [],
+                          folder=base / "course")
+        for assignment in (HOMEWORK, LAB):
+            course.nbgrader("release_assignment", assignment, "--force")
+        inbound = course.exchange_root / course.course_id / "inbound"
+        folders = _hand_in_everything(course, inbound)
+        if account is not None:
+            account.give(base)
+        switch = {"user": account.uid, "group": account.gid, "extra_groups": []} if account is not None else {}
+        env = account.environment(venv) if account is not None else None
+        with open(base / "serve.log", "w") as log:
+            service = subprocess.Popen([str(venv / "bin" / "week12"), "serve"], cwd=course.root, env=env, stdout=log,
+                                       stderr=subprocess.STDOUT, start_new_session=True, **switch)
+        deadline = time.monotonic() + 1800
+        while True:
+            assert service.poll() is None, (base / "serve.log").read_text(errors="replace")[-4000:]
+            handins = []
+            if state_path(course.root).exists():
+                state = ServiceState(state_path(course.root), read_only=True)
+                handins = state.handins()
+                state.close()
+            if len(handins) == len(folders) and all(h.state in FINAL for h in handins):
+                break
+            assert time.monotonic() < deadline, [(h.folder, h.state) for h in handins]
+            time.sleep(1)
+        yield course, {h.folder.split("+")[0]: h for h in handins}, request.param
+    finally:
+        if service is not None and service.poll() is None:
+            os.killpg(service.pid, 15)
+            service.wait(timeout=120)
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def test_through_the_service_every_cell_gets_the_batchs_grade(served_batch, request):
+    course, handins, who = served_batch
+    batch = request.getfixturevalue("batch_here" if who == "here" else "batch_as_account")[0]
+    for case in HONEST + HOSTILE:
+        assert handins[case.student].state == "released", (case.student, handins[case.student].reason)
+        assert _scores(course, case.student, case.assignment) == _scores(batch, case.student, case.assignment), case.student
+
+
+def test_through_the_service_malformed_notebooks_are_not_graded_and_use_no_attempt(served_batch):
+    _, handins, _ = served_batch
+    for student in MALFORMED:
+        assert handins[student].state == "not_graded" and handins[student].counted == 0, handins[student]
+        assert handins[student].reason.startswith("not graded: ")

@@ -1,0 +1,298 @@
+"""``week12 serve``'s loop: hand-ins found, queued fairly, graded by a few workers, one writer.
+
+- **One writer.** While the service runs it holds the course's writer lock
+  (``.week12/service.lock``, :func:`writer_lock_holder`); the batch verbs that grade refuse with
+  its name instead of running a second writer. Inside, nbgrader's steps run one at a time under
+  the pipeline's lock; the sandboxed runs happen outside it, ``workers`` at once.
+- **Nothing lost.** The exchange is the durable record: at start, every complete hand-in folder
+  not in the service's record is taken, and a hand-in the record shows mid-way (grading or graded
+  but not released: the service was killed) is taken up again; grading it again writes the same
+  grades in place. A hand-in in a final state is never taken again.
+- **Fair and rate-limited** (``service.policy``): a newer hand-in supersedes the same student's
+  waiting ones; one over the limit waits, saying until when; the least recently served student
+  goes next.
+- **A grader fault is never a student's score**: it is tried again (``c.GradingService.retries``),
+  then reported not graded with the reason, and it uses no attempt.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import logging
+import os
+import queue
+import signal
+import socket
+import tempfile
+import threading
+import time
+from datetime import timezone
+from pathlib import Path
+
+from autograder.course import Course
+from autograder.grading.pool import default_workers
+from autograder.run.refusal import GradingRefused
+from autograder.service import policy
+from autograder.service.pipeline import GraderFault, HandinPipeline, NotGradable, refusal_reason
+from autograder.service.settings import GradingService
+from autograder.service.state import (GRADED, GRADING, NOT_GRADED, OVER_LIMIT, QUEUED, REFUSED, RELEASED, SUPERSEDED,
+                                      WAITING, Handin, ServiceState, state_path)
+from autograder.service.watcher import new_complete_handins
+from autograder.start_up import begin_run
+
+log = logging.getLogger("autograder.service")
+LOCK_PATH = Path(".week12") / "service.lock"
+
+
+class ServiceRunning(GradingRefused):
+    """A grading service is this course's gradebook writer: a second writer is refused."""
+
+
+def refuse_if_serving(course_root: Path, verb: str) -> None:
+    """Raise :class:`ServiceRunning`, naming the service, when one holds the writer lock."""
+    holder = writer_lock_holder(course_root)
+    if holder is not None:
+        since = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(holder.get("since", 0)))
+        raise ServiceRunning(
+            f"{verb} would be a second writer of the gradebook: the grading service (week12 serve, pid "
+            f"{holder.get('pid', '?')} on {holder.get('host', '?')}, since {since}) writes it and grades each "
+            "hand-in as it arrives (`week12 status` shows them). Stop the service (Ctrl-C, or kill -TERM "
+            "its pid) to grade in a batch.")
+
+
+def writer_lock_holder(course_root: Path) -> dict | None:
+    """Who holds the course's writer lock (pid, host, since), or None when nobody does."""
+    path = Path(course_root) / LOCK_PATH
+    try:
+        handle = open(path, "r+")
+    except FileNotFoundError:
+        return None
+    with handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            try:
+                return json.loads(handle.read() or "{}")
+            except ValueError:
+                return {}
+        fcntl.flock(handle, fcntl.LOCK_UN)
+    return None
+
+
+def _take_writer_lock(course_root: Path):
+    path = Path(course_root) / LOCK_PATH
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle = open(path, "a+")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.seek(0)
+        holder = handle.read()
+        handle.close()
+        raise ServiceRunning(f"a grading service already writes this course's gradebook ({holder.strip() or 'unknown'}): "
+                             "one service per course")
+    handle.seek(0)
+    handle.truncate()
+    handle.write(json.dumps({"pid": os.getpid(), "host": socket.gethostname(), "since": time.time()}))
+    handle.flush()
+    return handle
+
+
+class GradingServer:
+    def __init__(self, course: Course, workers: int | None = None):
+        self.course = course
+        self.settings = GradingService(config=course.config)
+        self.workers = workers or self.settings.workers or default_workers()
+        self.state = ServiceState(Path(self.settings.state_file) if self.settings.state_file
+                                  else state_path(course.root))
+        self.stopping = threading.Event()
+        self.dispatch: queue.Queue = queue.Queue()
+        self.in_flight: set[int] = set()
+        self.last_served: dict[str, float] = {}
+        self._lock = threading.Lock()
+        self._scratch = tempfile.TemporaryDirectory(prefix="week12-serve-")
+        self.pipeline: HandinPipeline | None = None
+        self._due: dict[str, float | None] = {}
+
+    # -- start and stop ---------------------------------------------------------------------------
+
+    def serve(self, *, web=None, ready=None) -> None:
+        """Run until SIGTERM or SIGINT (or :meth:`stop`). ``web(state, settings)`` starts pages and
+        returns their stop function; ``ready()`` is called once the service takes hand-ins."""
+        lock = _take_writer_lock(self.course.root)
+        stop_web = None
+        try:
+            begin_run(self.course)  # the course's start-up step, as every command that grades runs it
+            self.pipeline = HandinPipeline(self.course, Path(self._scratch.name), self.workers)
+            self._warm_up()
+            self._recover()
+            if threading.current_thread() is threading.main_thread():  # a benchmark may run it in a thread
+                for number in (signal.SIGTERM, signal.SIGINT):
+                    signal.signal(number, lambda *_: self.stop())
+            threads = [threading.Thread(target=self._work, name=f"week12-grader-{i}", daemon=True)
+                       for i in range(self.workers)]
+            for thread in threads:
+                thread.start()
+            if web is not None:
+                stop_web = web(self.state, self.settings)
+            if ready is not None:
+                ready()
+            self._loop()
+            for _ in threads:
+                self.dispatch.put(None)
+            for thread in threads:
+                thread.join(timeout=600)
+        finally:
+            if stop_web is not None:
+                stop_web()
+            lock.close()
+            self._scratch.cleanup()
+
+    def stop(self) -> None:
+        self.stopping.set()
+
+    def _warm_up(self) -> None:
+        """Pay the warm parents' and the judge's start before the first hand-in, not during it."""
+        from autograder.judging.judge_client import JudgeProcess, judge_settings
+        from autograder.answers import store
+        from autograder.run import warm_start
+        from autograder.run.sandbox_run import run_environment
+
+        settings = self.pipeline.executor_class(config=self.pipeline.config).run_settings()
+        if settings.warm_start and self.pipeline.sandboxed:
+            env = run_environment(self.pipeline.config.SandboxedExecute.cpu_threads, settings.tensorflow_onednn)
+            warm_start.keep_idle(env, self.workers)
+        JudgeProcess.shared(store.figure_cache_dir(self.course.root)).judge({}, judge_settings(self.pipeline.config))
+
+    def _recover(self) -> None:
+        """Hand-ins the record shows mid-way (the service was killed) are taken up again."""
+        for handin in self.state.handins(states=(GRADING, GRADED)):
+            self.state.update(handin.id, state=QUEUED if handin.state == GRADING else GRADED)
+
+    # -- the loop: find, queue, dispatch ----------------------------------------------------------
+
+    def _loop(self) -> None:
+        inbound = self.course.exchange_root / self.course.course_id / "inbound"
+        assignments = self.course.assignments
+        while not self.stopping.is_set():
+            known = self.state.known_folders()
+            for folder, assignment in new_complete_handins(inbound, known, assignments):
+                self._take(folder, assignment)
+            self._dispatch_ready()
+            self.stopping.wait(self.settings.poll_seconds)
+
+    def _due_date(self, assignment: str) -> float | None:
+        if assignment not in self._due:
+            self._due[assignment] = self.pipeline.due_date(assignment)
+        return self._due[assignment]
+
+    def _take(self, folder: Path, assignment: str | None) -> None:
+        seen = time.time()
+        if assignment is None:
+            self.state.add(folder.name, "", seen=seen, state=REFUSED,
+                           reason="not named as a hand-in of this course's assignments (<student>+<assignment>+...)")
+            return
+        handin = self.pipeline.attribute(folder, assignment)
+        if not handin.accepted:
+            self.state.add(folder.name, assignment, seen=seen, state=REFUSED, owner=handin.owner, named=handin.named,
+                           reason=refusal_reason(handin))
+            log.warning("refused %s: %s", folder.name, handin.refusal)
+            return
+        arrived = handin.arrived.replace(tzinfo=timezone.utc).timestamp()
+        added = self.state.add(folder.name, assignment, seen=seen, state=QUEUED, student=handin.student,
+                               owner=handin.owner, named=handin.named, arrived=arrived)
+        if added is None:
+            return
+        due = self._due_date(assignment)
+        for older in self.state.handins(student=handin.student, assignment=assignment, states=WAITING):
+            if older.id != added.id and older.id not in self.in_flight and policy.supersedes(added, older, due):
+                self.state.update(older.id, state=SUPERSEDED, reason=f"superseded by the hand-in of {_when(arrived)}")
+        self._schedule(self.state.get(added.id))
+
+    def _schedule(self, handin: Handin) -> None:
+        """Queued now, or over the limit until the time the policy says."""
+        now = time.time()
+        graded = [h.graded for h in self.state.handins(student=handin.student, assignment=handin.assignment)
+                  if h.counted and h.graded is not None]
+        allowed = policy.next_allowed(graded, now, self.settings.graded_per_window, self.settings.window_minutes * 60)
+        when = policy.not_before(handin.arrived or now, self._due_date(handin.assignment), now, allowed)
+        if when > now:
+            self.state.update(handin.id, state=OVER_LIMIT, not_before=when,
+                              reason=f"over the limit of {self.settings.graded_per_window} graded hand-ins in "
+                                     f"{self.settings.window_minutes:g} minutes: graded at {_when(when)}")
+        else:
+            self.state.update(handin.id, state=QUEUED, not_before=None, reason="")
+
+    def _dispatch_ready(self) -> None:
+        if self.state.paused():
+            return
+        now = time.time()
+        for handin in self.state.handins(states=(OVER_LIMIT,)):
+            if handin.not_before is not None and handin.not_before <= now:
+                self._schedule(handin)
+        with self._lock:
+            busy_students = {h.student for h in (self.state.get(i) for i in self.in_flight) if h is not None}
+            free = self.workers - len(self.in_flight)
+            ready = [h for h in self.state.handins(states=(QUEUED, GRADED)) if h.id not in self.in_flight
+                     and h.student not in busy_students]  # one student's hand-ins in order, one at a time
+            while free > 0 and ready:
+                chosen = policy.pick_next(ready, self.last_served)
+                ready = [h for h in ready if h.student != chosen.student]
+                self.in_flight.add(chosen.id)
+                self.last_served[chosen.student or ""] = now
+                self.dispatch.put(chosen.id)
+                free -= 1
+
+    # -- the workers ------------------------------------------------------------------------------
+
+    def _work(self) -> None:
+        while (handin_id := self.dispatch.get()) is not None:
+            try:
+                self._grade(self.state.get(handin_id))
+            except Exception as error:  # noqa: BLE001 - one hand-in never stops the service
+                log.exception("grading hand-in %s failed", handin_id)
+                self.state.update(handin_id, state=NOT_GRADED, reason=f"grader fault: {type(error).__name__}: {error}"[:500])
+            finally:
+                with self._lock:
+                    self.in_flight.discard(handin_id)
+
+    def _grade(self, handin: Handin) -> None:
+        pipeline = self.pipeline
+        if handin.state == GRADED:  # graded before the service was killed: only the feedback is left
+            with pipeline.writer_lock:
+                pipeline.release(handin.student, handin.assignment)
+            self.state.update(handin.id, state=RELEASED, released=time.time())
+            return
+        self.state.update(handin.id, state=GRADING, started=time.time(), tries=handin.tries + 1)
+        folder = self.course.exchange_root / self.course.course_id / "inbound" / handin.folder
+        keys = []
+        try:
+            attributed = pipeline.attribute(folder, handin.assignment)
+            if not attributed.accepted or attributed.student != handin.student:
+                raise NotGradable(refusal_reason(attributed) if not attributed.accepted
+                                  else "the hand-in changed owner after it was found")
+            with pipeline.writer_lock:  # submitted/ is the writer's too
+                submissions = pipeline.collect(attributed)
+            keys = pipeline.run_ahead(submissions)
+            with pipeline.writer_lock:
+                graded = pipeline.grade(handin.student, handin.assignment, [s.notebook + ".ipynb" for s in submissions])
+                self.state.update(handin.id, state=GRADED, graded=time.time(), score=graded.score,
+                                  max_score=graded.max_score, late_seconds=graded.late_seconds, counted=1)
+                pipeline.release(handin.student, handin.assignment)
+            self.state.update(handin.id, state=RELEASED, released=time.time())
+        except NotGradable as why:
+            self.state.update(handin.id, state=NOT_GRADED, graded=time.time(), reason=f"not graded: {why}"[:500])
+        except GraderFault as fault:
+            if handin.tries + 1 <= self.settings.retries:
+                log.warning("grader fault on %s, trying again: %s", handin.folder, fault)
+                self.state.update(handin.id, state=QUEUED, reason=f"tried again after a grader fault: {fault}"[:500])
+            else:
+                self.state.update(handin.id, state=NOT_GRADED, graded=time.time(),
+                                  reason=f"not graded: grader fault: {fault}"[:500])
+        finally:
+            pipeline.forget_runs(keys)
+
+
+def _when(seconds: float) -> str:
+    return time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(seconds))

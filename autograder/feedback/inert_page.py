@@ -58,6 +58,12 @@ def markdown2html(context, source) -> str:
     return clean_html(MarkdownWithMath(renderer=renderer).render(str(source)))
 
 
+def without_font_faces(css) -> str:
+    """``css`` without its ``@font-face`` rules: Bootstrap's inlined CSS points at icon fonts by
+    relative URL, which a static page does not have and its policy would refuse to load."""
+    return re.sub(r"@font-face\s*\{[^}]*\}", "", str(css))
+
+
 def static_csp_meta(_=None) -> str:
     """``{{ none | week12_csp_meta }}``: the policy of a page with no script of its own."""
     return csp_meta()

@@ -23,6 +23,7 @@ PAGE_FILTERS = {
     "markdown2html": "autograder.feedback.inert_page.markdown2html",
     "week12_clean_html": "autograder.safe_html.clean_html",
     "week12_csp_meta": "autograder.feedback.inert_page.static_csp_meta",
+    "week12_without_font_faces": "autograder.feedback.inert_page.without_font_faces",
     "week12_new_nonce": "autograder.feedback.inert_page.new_nonce",
     "week12_formgrade_csp_meta": "autograder.feedback.inert_page.formgrade_csp_meta",
 }

@@ -27,11 +27,37 @@ class DoctorReport:
     mounts: object | None  # grading.environment.SandboxMounts, when a sandbox can be made
     mounts_problem: str | None
     warm_start: str = "off"  # "off", "ok", or why it does not work here
+    service: tuple = ()  # (what, ok, detail): what `week12 serve` needs here
 
     @property
     def ok(self) -> bool:
         return (all(check.ok for check in self.checks) and self.mounts_problem is None
-                and self.warm_start in ("off", "ok"))
+                and self.warm_start in ("off", "ok") and all(ok for _, ok, _ in self.service))
+
+
+def service_checks(course: Course) -> tuple:
+    """What the grading service needs as this account (read only: nothing is made or changed)."""
+    from autograder.service.server import LOCK_PATH, writer_lock_holder
+
+    found = []
+    course_dir = course.exchange_root / course.course_id
+    inbound, feedback = course_dir / "inbound", course_dir / "feedback"
+    if inbound.is_dir():
+        found.append(("the exchange's inbound folder can be listed and read (hand-ins are found there)",
+                      os.access(inbound, os.R_OK | os.X_OK), f"{inbound}: give this account read access"))
+    else:
+        found.append((f"no exchange inbound folder yet ({inbound}): releasing an assignment makes it", True, ""))
+    where = feedback if feedback.is_dir() else course_dir
+    found.append(("feedback can be released into the exchange", os.access(where, os.W_OK | os.X_OK),
+                  f"{where}: this account must be able to write it"))
+    record = (course.root / LOCK_PATH).parent
+    where = record if record.is_dir() else course.root
+    found.append(("the service's record and lock can be written", os.access(where, os.W_OK | os.X_OK),
+                  f"{where}: this account must be able to write it"))
+    holder = writer_lock_holder(course.root)
+    found.append((f"a grading service runs already (pid {holder.get('pid')} on {holder.get('host')}): it is this "
+                  "course's gradebook writer" if holder else "no grading service runs in this course now", True, ""))
+    return tuple(found)
 
 
 def _bwrap_version(path) -> str:
@@ -73,7 +99,7 @@ def examine(course: Course) -> DoctorReport:
         warm = trial(run_environment(executor.cpu_threads, executor.tensorflow_onednn), mounts=mounts,
                      bwrap_path=configured) or "ok"
     return DoctorReport(getpass.getuser(), os.getuid(), mode, _bwrap_version(bwrap) if bwrap else "none",
-                        diagnosis.checks, mounts, problem, warm)
+                        diagnosis.checks, mounts, problem, warm, service_checks(course))
 
 
 def print_report(report: DoctorReport, console) -> None:
@@ -98,5 +124,8 @@ def print_report(report: DoctorReport, console) -> None:
         console.print(f"  [red]FAIL[/red] warm start: {report.warm_start}", highlight=False)
         console.print("         to fix: c.SandboxedExecute.warm_start = False in nbgrader_config.py "
                       "(every notebook then starts cold)", highlight=False)
+    for what, ok, detail in report.service:
+        console.print(("  [green]ok[/green]   " if ok else "  [red]FAIL[/red] ") + f"grading service: {what}"
+                      + ("" if ok else f": {detail}"), highlight=False)
     console.print("[green]This machine can grade safely as this user.[/green]" if report.ok else
                   "[red]This machine cannot grade safely as this user: nbgrader autograde will refuse.[/red]")

@@ -63,6 +63,10 @@ class PrefetchedRuns:
         """A worker could not run it: nbgrader's own step will."""
         self._pending(key).unlink(missing_ok=True)
 
+    def has(self, key: str) -> bool:
+        """Whether the run for ``key`` is done and kept."""
+        return self._done(key).exists()
+
     def put(self, key: str, run: NotebookRun) -> None:
         temporary = self.folder / f".{key}.tmp"
         temporary.write_text(run.to_json(), encoding="utf-8")

@@ -9,12 +9,15 @@ The stages, in order (each a method, each testable alone):
    assignment's, or is not valid JSON, is not graded (and uses no attempt);
 3. :meth:`HandinPipeline.run_ahead`: each notebook put through nbgrader's sanitizing steps and run
    in its own sandbox (warm-started) by this worker, outside the writer's lock, so that several
-   hand-ins run at once; the run is kept by its key (``run.prefetch``), as the batch pool does;
+   hand-ins run at once; the run is kept by its key (``run.prefetch``), as the batch pool does, and
+   a byte-identical input (students who handed in the same work) is run once;
 4. :meth:`HandinPipeline.grade`, under the one writer's lock: nbgrader's ``Autograde`` in this
-   process (``nbgrader.apps.api.NbGraderAPI``), whose ``SandboxedExecute`` takes the run by key,
-   judges it and records the grades;
+   process (its converter, as ``nbgrader.apps.api.NbGraderAPI`` runs it), whose
+   ``SandboxedExecute`` takes each run by key, judges it and records the grades; the hand-ins whose
+   runs are ready together are graded in one conversion, so a deadline burst pays nbgrader's
+   set-up once per batch, not per hand-in;
 5. :meth:`HandinPipeline.release`, under the same lock: nbgrader's ``GenerateFeedback`` and the
-   course's one feedback route (``lms.release``), for this student only.
+   course's one feedback route (``lms.release``), for those students only.
 
 No new process is started per hand-in: the warm parents and the judge live as long as the service.
 """
@@ -125,51 +128,90 @@ class HandinPipeline:
             except Exception as error:  # noqa: BLE001 - a notebook nbgrader cannot read is the student's
                 raise NotGradable(failure_reason(error)) from None
             prepared = executor.prepare(nb, self.sandboxed)
+            keys.append(prepared.key)
+            if self.runs.has(prepared.key):
+                continue  # a byte-identical input was run already: its run is this one's too
             self.runs.mark_pending(prepared.key)
             try:
                 self.runs.put(prepared.key, executor.run_prepared(prepared))
             except Exception:  # noqa: BLE001 - nbgrader's own step runs it instead, and says why not
                 self.runs.abandon(prepared.key)
                 log.exception("the run ahead of %s failed; nbgrader's step runs it", submission.key)
-            keys.append(prepared.key)
         return keys
 
-    def forget_runs(self, keys: list[str]) -> None:
-        for key in keys:
-            (self.runs.folder / f"{key}.run").unlink(missing_ok=True)
+    def forget_runs(self, keep: int = 2000) -> None:
+        """Keep the ``keep`` newest runs (others' identical inputs reuse them), drop the rest."""
+        runs = sorted(self.runs.folder.glob("*.run"), key=lambda path: path.stat().st_mtime)
+        for path in runs[: max(0, len(runs) - keep)]:
+            path.unlink(missing_ok=True)
 
     # -- 4. graded, by nbgrader, in this process ----------------------------------------------------
 
-    def grade(self, student: str, assignment: str, notebooks: list[str]) -> Graded:
-        """nbgrader's Autograde for this student (the caller holds :attr:`writer_lock`)."""
+    def _students_only(self, assignment: str, students: list[str]) -> dict:
+        """nbgrader's course-directory settings that make one conversion take exactly ``students``
+        (every other student with a submission of ``assignment`` excluded)."""
+        others = set(self.course.student_folders("submitted", assignment)) - set(students)
+        return dict(assignment_id=assignment, student_id="*" if len(students) > 1 else students[0],
+                    student_id_exclude=",".join(sorted(others)))
+
+    def _convert(self, converter_class, assignment: str, students: list[str], **settings) -> dict:
+        from nbgrader.utils import capture_log, temp_attrs
+
+        with temp_attrs(self.coursedir, **self._students_only(assignment, students)):
+            converter = converter_class(coursedir=self.coursedir, parent=self.api)
+            for name, value in settings.items():
+                setattr(converter, name, value)
+            return capture_log(converter)
+
+    def grade(self, assignment: str, students: list[str]) -> dict[str, Graded | Exception]:
+        """nbgrader's Autograde for ``students`` of ``assignment``, in one conversion (the caller
+        holds :attr:`writer_lock`): each student's :class:`Graded`, or why not
+        (:class:`NotGradable`, :class:`GraderFault`)."""
+        from nbgrader.converters import Autograde
+
         start = len(read_progress(self.progress_file))
-        result = self.api.autograde(assignment, student, force=True, create=True)
-        events = [event for event in read_progress(self.progress_file)[start:] if event.student == student
-                  and event.assignment == assignment]
-        graded = {event.notebook for event in events if event.event == "graded"}
-        failed = {event.notebook: event.fields.get("reason", "") for event in events if event.event == "failed"}
-        if failed:
-            reason = "; ".join(f"{notebook}: {why}" for notebook, why in sorted(failed.items()))
-            if "grader fault" in reason or "judge" in reason:
-                raise GraderFault(reason)
-            raise NotGradable(reason)
-        if not result.get("success") or graded != {Path(name).stem for name in notebooks}:
-            why = _last_error(result)
-            raise NotGradable(why) if "JSON" in why or "not valid" in why else GraderFault(why)
+        result = self._convert(Autograde, assignment, students, force=True, create_student=True)
+        events = [event for event in read_progress(self.progress_file)[start:] if event.assignment == assignment]
+        expected = {Path(name).stem for name in self.course.notebooks(assignment)}
+        outcomes: dict[str, Graded | Exception] = {}
+        for student in students:
+            mine = [event for event in events if event.student == student]
+            failed = {event.notebook: event.fields.get("reason", "") for event in mine if event.event == "failed"}
+            graded = {event.notebook for event in mine if event.event == "graded"}
+            if failed:
+                reason = "; ".join(f"{notebook}: {why}" for notebook, why in sorted(failed.items()))
+                outcomes[student] = (GraderFault(reason) if "grader fault" in reason or "judge" in reason
+                                     else NotGradable(reason))
+            elif graded != expected:
+                why = _last_error(result, student)
+                outcomes[student] = NotGradable(why) if "JSON" in why or "not valid" in why else GraderFault(why)
         with self.course.gradebook() as gradebook:
-            submission = gradebook.find_submission(assignment, student)
-            return Graded(float(submission.score or 0), float(submission.max_score or 0),
-                          float(submission.total_seconds_late or 0))
+            for student in students:
+                if student not in outcomes:
+                    submission = gradebook.find_submission(assignment, student)
+                    outcomes[student] = Graded(float(submission.score or 0), float(submission.max_score or 0),
+                                               float(submission.total_seconds_late or 0))
+        return outcomes
 
-    # -- 5. feedback, to this student -------------------------------------------------------------
+    # -- 5. feedback, to these students -----------------------------------------------------------
 
-    def release(self, student: str, assignment: str) -> None:
-        """Feedback pages and their release by the course's one route (caller holds the lock)."""
-        for step in (lambda: self.api.generate_feedback(assignment, student, force=True),
-                     lambda: self.api.release_feedback(assignment, student)):
-            result = step()
-            if not result.get("success"):
-                raise GraderFault(_last_error(result))
+    def release(self, assignment: str, students: list[str]) -> None:
+        """Feedback pages and their release by the course's one route, for ``students`` only
+        (caller holds the lock); raises :class:`GraderFault` when either step failed."""
+        from nbgrader.converters import GenerateFeedback
+
+        from autograder.lms.release import ReleaseFeedbackByRoute
+
+        result = self._convert(GenerateFeedback, assignment, students, force=True)
+        if not result.get("success"):
+            raise GraderFault(_last_error(result))
+        from nbgrader.utils import capture_log, temp_attrs
+
+        with temp_attrs(self.coursedir, **self._students_only(assignment, students)):
+            result = capture_log(ReleaseFeedbackByRoute(coursedir=self.coursedir, authenticator=self.api.authenticator,
+                                                        parent=self.api))
+        if not result.get("success"):
+            raise GraderFault(_last_error(result))
 
     def due_date(self, assignment: str) -> float | None:
         from nbgrader.api import MissingEntry
@@ -182,10 +224,11 @@ class HandinPipeline:
         return _seconds(due) if due is not None else None
 
 
-def _last_error(result: dict) -> str:
-    """nbgrader's own words for why a step failed (its last ERROR line, else the error's last line)."""
+def _last_error(result: dict, about: str = "") -> str:
+    """nbgrader's own words for why a step failed (its last ERROR line, naming ``about`` when
+    given, else the error's last line)."""
     for line in reversed(str(result.get("log", "")).splitlines()):
-        if line.startswith("[ERROR]"):
+        if line.startswith("[ERROR]") and about in line:
             return line[len("[ERROR]"):].strip()[:300]
     error = str(result.get("error", "")).strip().splitlines()
     return (error[-1] if error else "nbgrader did not say why")[:300]

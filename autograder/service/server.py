@@ -43,6 +43,7 @@ from autograder.start_up import begin_run
 
 log = logging.getLogger("autograder.service")
 LOCK_PATH = Path(".week12") / "service.lock"
+IN_FLIGHT_PER_WORKER = 4
 
 
 class ServiceRunning(GradingRefused):
@@ -107,7 +108,8 @@ class GradingServer:
         self.state = ServiceState(Path(self.settings.state_file) if self.settings.state_file
                                   else state_path(course.root))
         self.stopping = threading.Event()
-        self.dispatch: queue.Queue = queue.Queue()
+        self.dispatch: queue.Queue = queue.Queue()  # hand-ins for the workers (collect, run ahead)
+        self.recorded: queue.Queue = queue.Queue()  # (hand-in, why not gradable) for the writer
         self.in_flight: set[int] = set()
         self.last_served: dict[str, float] = {}
         self._lock = threading.Lock()
@@ -130,9 +132,10 @@ class GradingServer:
             if threading.current_thread() is threading.main_thread():  # a benchmark may run it in a thread
                 for number in (signal.SIGTERM, signal.SIGINT):
                     signal.signal(number, lambda *_: self.stop())
-            threads = [threading.Thread(target=self._work, name=f"week12-grader-{i}", daemon=True)
+            threads = [threading.Thread(target=self._work, name=f"week12-worker-{i}", daemon=True)
                        for i in range(self.workers)]
-            for thread in threads:
+            writer = threading.Thread(target=self._write, name="week12-writer", daemon=True)
+            for thread in (*threads, writer):
                 thread.start()
             if web is not None:
                 stop_web = web(self.state, self.settings)
@@ -143,6 +146,8 @@ class GradingServer:
                 self.dispatch.put(None)
             for thread in threads:
                 thread.join(timeout=600)
+            self.recorded.put(None)
+            writer.join(timeout=600)
         finally:
             if stop_web is not None:
                 stop_web()
@@ -233,7 +238,8 @@ class GradingServer:
                 self._schedule(handin)
         with self._lock:
             busy_students = {h.student for h in (self.state.get(i) for i in self.in_flight) if h is not None}
-            free = self.workers - len(self.in_flight)
+            # Hand-ins run ahead while the writer records earlier ones: more in flight than workers.
+            free = IN_FLIGHT_PER_WORKER * self.workers - len(self.in_flight)
             ready = [h for h in self.state.handins(states=(QUEUED, GRADED)) if h.id not in self.in_flight
                      and h.student not in busy_students]  # one student's hand-ins in order, one at a time
             while free > 0 and ready:
@@ -244,29 +250,26 @@ class GradingServer:
                 self.dispatch.put(chosen.id)
                 free -= 1
 
-    # -- the workers ------------------------------------------------------------------------------
+    # -- the workers: collect and run, outside the writer's lock ------------------------------------
 
     def _work(self) -> None:
         while (handin_id := self.dispatch.get()) is not None:
+            handin = self.state.get(handin_id)
             try:
-                self._grade(self.state.get(handin_id))
+                if handin.state == GRADED:  # graded before (a kill, a failed release): only the feedback is left
+                    self.state.update(handin.id, tries=handin.tries + 1)
+                    self.recorded.put((self.state.get(handin.id), None))
+                    continue
+                self.state.update(handin.id, state=GRADING, started=time.time(), tries=handin.tries + 1)
+                self.recorded.put((self.state.get(handin.id), self._collect_and_run(handin)))
             except Exception as error:  # noqa: BLE001 - one hand-in never stops the service
                 log.exception("grading hand-in %s failed", handin_id)
-                self.state.update(handin_id, state=NOT_GRADED, reason=f"grader fault: {type(error).__name__}: {error}"[:500])
-            finally:
-                with self._lock:
-                    self.in_flight.discard(handin_id)
+                self._done(handin, NOT_GRADED, reason=f"not graded: grader fault: {type(error).__name__}: {error}")
 
-    def _grade(self, handin: Handin) -> None:
+    def _collect_and_run(self, handin: Handin) -> Exception | None:
+        """Collect the hand-in and run its notebooks ahead; why it cannot be graded, if so."""
         pipeline = self.pipeline
-        if handin.state == GRADED:  # graded before the service was killed: only the feedback is left
-            with pipeline.writer_lock:
-                pipeline.release(handin.student, handin.assignment)
-            self.state.update(handin.id, state=RELEASED, released=time.time())
-            return
-        self.state.update(handin.id, state=GRADING, started=time.time(), tries=handin.tries + 1)
         folder = self.course.exchange_root / self.course.course_id / "inbound" / handin.folder
-        keys = []
         try:
             attributed = pipeline.attribute(folder, handin.assignment)
             if not attributed.accepted or attributed.student != handin.student:
@@ -274,24 +277,89 @@ class GradingServer:
                                   else "the hand-in changed owner after it was found")
             with pipeline.writer_lock:  # submitted/ is the writer's too
                 submissions = pipeline.collect(attributed)
-            keys = pipeline.run_ahead(submissions)
-            with pipeline.writer_lock:
-                graded = pipeline.grade(handin.student, handin.assignment, [s.notebook + ".ipynb" for s in submissions])
-                self.state.update(handin.id, state=GRADED, graded=time.time(), score=graded.score,
-                                  max_score=graded.max_score, late_seconds=graded.late_seconds, counted=1)
-                pipeline.release(handin.student, handin.assignment)
-            self.state.update(handin.id, state=RELEASED, released=time.time())
-        except NotGradable as why:
-            self.state.update(handin.id, state=NOT_GRADED, graded=time.time(), reason=f"not graded: {why}"[:500])
-        except GraderFault as fault:
-            if handin.tries + 1 <= self.settings.retries:
-                log.warning("grader fault on %s, trying again: %s", handin.folder, fault)
-                self.state.update(handin.id, state=QUEUED, reason=f"tried again after a grader fault: {fault}"[:500])
+            pipeline.run_ahead(submissions)
+        except (NotGradable, GraderFault) as why:
+            return why
+        return None
+
+    # -- the writer: nbgrader's steps, one batch at a time ---------------------------------------------
+
+    def _write(self) -> None:
+        """Grade and release what the workers made ready: everything ready at once, per assignment,
+        in one conversion each (a single hand-in alone, at once)."""
+        while (first := self.recorded.get()) is not None:
+            batch = [first]
+            while True:
+                try:
+                    item = self.recorded.get_nowait()
+                except queue.Empty:
+                    break
+                if item is None:
+                    self.recorded.put(None)
+                    break
+                batch.append(item)
+            for assignment in sorted({handin.assignment for handin, _ in batch}):
+                try:
+                    self._record([(h, why) for h, why in batch if h.assignment == assignment], assignment)
+                except Exception as error:  # noqa: BLE001 - a writer fault is never a student's score
+                    log.exception("recording %s failed", assignment)
+                    for handin, _ in batch:
+                        if handin.assignment == assignment:
+                            self._fault(handin, GraderFault(f"{type(error).__name__}: {error}"))
+
+    def _record(self, batch: list[tuple[Handin, Exception | None]], assignment: str) -> None:
+        pipeline = self.pipeline
+        to_release = [handin for handin, _ in batch if handin.state == GRADED]
+        to_grade = []
+        for handin, why in batch:
+            if handin.state == GRADED:
+                continue
+            if isinstance(why, NotGradable):
+                self._done(handin, NOT_GRADED, reason=f"not graded: {why}", graded=time.time())
+            elif isinstance(why, GraderFault):
+                self._fault(handin, why)
             else:
-                self.state.update(handin.id, state=NOT_GRADED, graded=time.time(),
-                                  reason=f"not graded: grader fault: {fault}"[:500])
-        finally:
-            pipeline.forget_runs(keys)
+                to_grade.append(handin)
+        with pipeline.writer_lock:
+            if to_grade:
+                outcomes = pipeline.grade(assignment, [handin.student for handin in to_grade])
+                for handin in to_grade:
+                    outcome = outcomes[handin.student]
+                    if isinstance(outcome, NotGradable):
+                        self._done(handin, NOT_GRADED, reason=f"not graded: {outcome}", graded=time.time())
+                    elif isinstance(outcome, Exception):
+                        self._fault(handin, outcome)
+                    else:
+                        self.state.update(handin.id, state=GRADED, graded=time.time(), score=outcome.score,
+                                          max_score=outcome.max_score, late_seconds=outcome.late_seconds, counted=1)
+                        to_release.append(handin)
+            if to_release:
+                try:
+                    pipeline.release(assignment, [handin.student for handin in to_release])
+                except GraderFault as fault:
+                    for handin in to_release:  # graded: the release is tried again, the grade stays
+                        self._fault(handin, fault, state_if_retried=GRADED)
+                    return
+        now = time.time()
+        for handin in to_release:
+            self._done(handin, RELEASED, released=now)
+        pipeline.forget_runs()
+
+    def _fault(self, handin: Handin, fault: Exception, state_if_retried: str = QUEUED) -> None:
+        current = self.state.get(handin.id)
+        if current.tries <= self.settings.retries:
+            log.warning("grader fault on %s, trying again: %s", handin.folder, fault)
+            self._done(current, state_if_retried, reason=f"tried again after a grader fault: {fault}")
+        else:
+            self._done(current, NOT_GRADED, reason=f"not graded: grader fault: {fault}", graded=time.time())
+
+    def _done(self, handin: Handin, state: str, **values) -> None:
+        """Record the hand-in's new state; it is no longer in anyone's hands."""
+        if "reason" in values:
+            values["reason"] = str(values["reason"])[:500]
+        self.state.update(handin.id, state=state, **values)
+        with self._lock:
+            self.in_flight.discard(handin.id)
 
 
 def _when(seconds: float) -> str:

@@ -48,15 +48,18 @@ ALLOWED = {
     "feedback": {"contract", "exercises", "record", "safe_html", "sanitize"},
     "preprocessors": {"feedback", "grading", "record", "sanitize"},
     "report": {"answers", "contract", "course", "exercises", "i18n", "safe_html", "scoring"},
-    "workflow": {"answers", "collect", "contract", "course", "exercises", "grading", "i18n", "judging", "lms", "record",
-                 "report", "run", "safe_html", "sandbox", "scoring", "settings"},
+    "workflow": {"answers", "collect", "contract", "course", "exercises", "grading", "i18n", "judging",
+                 "lms", "record", "report", "run", "safe_html", "sandbox", "scoring", "settings"},
     "demo": {"contract", "course", "workflow"},
     "authoring": {"contract", "scoring"},  # the homework notebook states the rubric's thresholds
     # Old import paths kept for notebooks released before autograder.notebook.
     "lab": {"exercises"},
     "homework": {"notebook"},
     "plotting": {"notebook", "scoring"},
-    "cli": {"authoring", "collect", "course", "demo", "run", "workflow"},
+    # What is wrong with the set-up, in one line, before and while any verb runs: the gradebook and
+    # folders of the course, the grading step's sandbox refusal.
+    "environment_check": {"course", "grading", "run"},
+    "cli": {"authoring", "collect", "course", "demo", "environment_check", "run", "workflow"},
 }
 
 

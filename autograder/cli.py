@@ -46,9 +46,9 @@ def _build_notebooks(course: Course, args) -> int:
 
 
 def _console():
-    from rich.console import Console
+    from autograder.console import output_console
 
-    return Console()
+    return output_console()
 
 
 def _collect(course: Course, args) -> int:

@@ -25,6 +25,7 @@ MAX_MODULE_LINES = 400
 ALLOWED = {
     "i18n": set(),
     "startup_chatter": set(),  # standard library only: the notebooks carry a copy of it
+    "console": set(),  # where the verbs print (rich, tqdm): readable on a terminal and in a log
     "safe_html": set(),  # what a student's notebook may put on a page (nh3, nbconvert's Markdown)
     "contract": set(),
     "settings": {"i18n"},
@@ -48,9 +49,9 @@ ALLOWED = {
     "feedback": {"contract", "exercises", "record", "safe_html", "sanitize"},
     "preprocessors": {"feedback", "grading", "record", "sanitize"},
     "report": {"answers", "contract", "course", "exercises", "i18n", "safe_html", "scoring"},
-    "workflow": {"answers", "collect", "contract", "course", "exercises", "grading", "i18n", "judging",
+    "workflow": {"answers", "collect", "console", "contract", "course", "exercises", "grading", "i18n", "judging",
                  "lms", "record", "report", "run", "safe_html", "sandbox", "scoring", "settings"},
-    "demo": {"contract", "course", "workflow"},
+    "demo": {"console", "contract", "course", "workflow"},
     "authoring": {"contract", "scoring"},  # the homework notebook states the rubric's thresholds
     # Old import paths kept for notebooks released before autograder.notebook.
     "lab": {"exercises"},
@@ -59,7 +60,7 @@ ALLOWED = {
     # What is wrong with the set-up, in one line, before and while any verb runs: the gradebook and
     # folders of the course, the grading step's sandbox refusal.
     "environment_check": {"course", "grading", "run"},
-    "cli": {"authoring", "collect", "course", "demo", "environment_check", "run", "workflow"},
+    "cli": {"authoring", "collect", "console", "course", "demo", "environment_check", "run", "workflow"},
 }
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from rich.console import Console
 
 from autograder.collect.report import report_path, report_size
+from autograder.console import output_console
 from autograder.course import Course
 from autograder.workflow.autograde import AutogradeResult, autograde_assignments
 from autograder.workflow.collect import collect
@@ -37,7 +38,7 @@ def grade_class(course: Course, assignments: list[str] | None = None, *, workers
                 collect_report_since: int | None = None, scheduler: str | None = None) -> ClassGrading:
     from autograder.workflow.report import write_class_report
 
-    console = console or Console()
+    console = console or output_console()
     outcome = ClassGrading()
     assignments = assignments or course.assignments
     # What collecting finds is told with the results.

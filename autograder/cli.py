@@ -15,6 +15,9 @@ The instructor's loop is ``week12 grade`` (every step below, in order); each ste
     week12 doctor                       can this machine grade safely as this user, and if not, why
 
 A command that could not grade some submission exits with status 1 and names it in its summary.
+One that cannot work as things are set up (the gradebook, the exchange, the course's folders, the
+sandbox) says what is wrong and what to do in one line and exits with status 2 (``--debug``: with
+the traceback).
 """
 
 from __future__ import annotations
@@ -24,6 +27,9 @@ import sys
 from pathlib import Path
 
 from autograder.course import Course, find_course_root
+from autograder.environment_check import run_verb
+
+DEBUG_HELP = "show the traceback of an environment error (by default: one line, exit status 2)"
 
 
 def _build_notebooks(course: Course, args) -> int:
@@ -41,9 +47,9 @@ def _build_notebooks(course: Course, args) -> int:
 
 
 def _console():
-    from rich.console import Console
+    from autograder.console import output_console
 
-    return Console()
+    return output_console()
 
 
 def _collect(course: Course, args) -> int:
@@ -223,26 +229,26 @@ def main(argv: list[str] | None = None) -> int:
     sys.modules.setdefault("rfc3987_syntax", None)
     parser = argparse.ArgumentParser(prog="week12", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--debug", action="store_true", help=DEBUG_HELP)
     sub = parser.add_subparsers(dest="verb", required=True)
     for name, (_, help_text, options) in VERBS.items():
         verb = sub.add_parser(name, help=help_text, description=help_text)
+        verb.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=DEBUG_HELP)
         for add in options:
             add(verb)
     args = parser.parse_args(argv)
     course = Course(find_course_root())
+    return run_verb(course, args, _run_verb)
+
+
+def _run_verb(course: Course, args) -> int:
     handler, _, _ = VERBS[args.verb]
     unknown = [name for name in getattr(args, "assignments", None) or [] if name not in course.assignments]
     if unknown:
         print(f"error: no assignment {', '.join(map(repr, unknown))} in this course; the assignments are: "
               f"{', '.join(course.assignments)}", file=sys.stderr)
         return 2
-    from autograder.run.refusal import GradingRefused
-
-    try:
-        return handler(course, args)
-    except GradingRefused as refusal:
-        print(f"error: {refusal}", file=sys.stderr)
-        return 2
+    return handler(course, args)
 
 
 if __name__ == "__main__":

@@ -25,6 +25,7 @@ MAX_MODULE_LINES = 400
 ALLOWED = {
     "i18n": set(),
     "startup_chatter": set(),  # standard library only: the notebooks carry a copy of it
+    "console": set(),  # where the verbs print (rich, tqdm): readable on a terminal and in a log
     "safe_html": set(),  # what a student's notebook may put on a page (nh3, nbconvert's Markdown)
     "contract": set(),
     "settings": {"i18n"},
@@ -53,15 +54,18 @@ ALLOWED = {
                 "safe_html", "sandbox", "settings", "start_up"},
     # The step a command that collects or grades runs first (recovery, hygiene, the exchange).
     "start_up": {"collect", "lms", "record"},
-    "workflow": {"answers", "collect", "contract", "course", "exercises", "grading", "i18n", "judging", "lms", "record",
-                 "report", "run", "safe_html", "sandbox", "scoring", "service", "settings", "start_up"},
-    "demo": {"contract", "course", "workflow"},
+    "workflow": {"answers", "collect", "console", "contract", "course", "exercises", "grading", "i18n", "judging",
+                 "lms", "record", "report", "run", "safe_html", "sandbox", "scoring", "service", "settings", "start_up"},
+    "demo": {"console", "contract", "course", "workflow"},
     "authoring": {"contract", "scoring"},  # the homework notebook states the rubric's thresholds
     # Old import paths kept for notebooks released before autograder.notebook.
     "lab": {"exercises"},
     "homework": {"notebook"},
     "plotting": {"notebook", "scoring"},
-    "cli": {"authoring", "collect", "course", "demo", "run", "start_up", "workflow"},
+    # What is wrong with the set-up, in one line, before and while any verb runs: the gradebook and
+    # folders of the course, the grading step's sandbox refusal.
+    "environment_check": {"course", "grading", "run"},
+    "cli": {"authoring", "collect", "console", "course", "demo", "environment_check", "run", "start_up", "workflow"},
 }
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from rich.console import Console
 
+from autograder.console import output_console
 from autograder.course import Course
 from autograder.demo.sample_class import ASSIGNMENTS, BROKEN, SAMPLE_DUE_DATE, SAMPLE_STUDENTS, write_sample_download
 from autograder.workflow.pipeline import ClassGrading, grade_class, print_locations
@@ -26,7 +27,7 @@ def release_with_due_date(course: Course) -> None:
 
 def grade_sample_class(course: Course, workers: int | None = None, console: Console | None = None,
                        show_progress: bool = True, scheduler: str | None = None) -> ClassGrading:
-    console = console or Console()
+    console = console or output_console()
     console.print(f"Releasing {', '.join(ASSIGNMENTS)} (due {SAMPLE_DUE_DATE:%Y-%m-%d %H:%M} UTC) and writing "
                   f"{len(SAMPLE_STUDENTS)} students' submissions as an LMS download (downloaded/)")
     release_with_due_date(course)
@@ -37,7 +38,7 @@ def grade_sample_class(course: Course, workers: int | None = None, console: Cons
 
 def run(course: Course, workers: int | None = None, scheduler: str | None = None) -> int:
     """0 when exactly the notebooks broken on purpose (the truncated files) failed, else 1."""
-    console = Console()
+    console = output_console()
     outcome = grade_sample_class(course, workers=workers, console=console, scheduler=scheduler)
     print_locations(course, outcome, console)
     failed = {(result.assignment, submission.student) for result in outcome.results for submission in result.failed}

@@ -102,25 +102,24 @@ def pending_submissions(course: Course, assignment: str, force: bool = False
 
 def _follow(progress_file: Path, total: int, stop: threading.Event, show: bool, label: str,
             status=None) -> None:
-    """Advance a progress bar by the ``graded`` events nbgrader's ``FinishGrading`` records;
-    ``status()``, if given, is shown after it (the cluster's size and what it is running)."""
-    from tqdm import tqdm
+    """Show progress by the ``graded`` events nbgrader's ``FinishGrading`` records (a bar on a
+    terminal, a line now and then in a log: ``console.progress_display``); ``status()``, if
+    given, is shown after it (the cluster's size and what it is running)."""
+    from autograder.console import progress_display
 
     last_status = 0.0
-    with tqdm(total=total, desc=label, unit="notebook", disable=not show, dynamic_ncols=True,
-              smoothing=0.1) as bar:
-        while True:
-            finished = stop.is_set()
-            graded = sum(1 for event in read_progress(progress_file) if event.event == "graded")
-            bar.update(graded - bar.n)
-            if status is not None and show and not finished and time.monotonic() - last_status > 1:
-                bar.set_postfix_str(status(), refresh=False)
-                last_status = time.monotonic()
-            if finished:
-                if bar.n < total:
-                    bar.set_postfix_str(f"{total - bar.n} not graded: see the summary")
-                return
-            time.sleep(0.2)
+    display = progress_display(total, label, "notebook", "graded", show=show)
+    while True:
+        finished = stop.is_set()
+        graded = sum(1 for event in read_progress(progress_file) if event.event == "graded")
+        said = None
+        if status is not None and show and not finished and time.monotonic() - last_status > 1:
+            said, last_status = status(), time.monotonic()
+        display.update(graded, said)
+        if finished:
+            display.close(f"{total - graded} not graded: see the summary" if graded < total else "")
+            return
+        time.sleep(0.2)
 
 
 def autograde_assignments(course: Course, assignments: list[str], *, workers: int | None = None,

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from rich.console import Console
 
+from autograder.console import output_console
 from autograder.course import Course
 from autograder.start_up import begin_run
 from autograder.workflow.autograde import AutogradeResult, autograde_assignments
@@ -37,7 +38,7 @@ def grade_class(course: Course, assignments: list[str] | None = None, *, workers
                 scheduler: str | None = None) -> ClassGrading:
     from autograder.workflow.report import write_class_report
 
-    console = console or Console()
+    console = console or output_console()
     outcome = ClassGrading()
     assignments = assignments or course.assignments
     # One run: its start-up step first, then what collecting and grading find, told with the results.

@@ -52,7 +52,9 @@ def summary_tables(results: list[AutogradeResult], late: list[LateSubmission]) -
     title = "Autograde summary" + (" [red]- UNSANDBOXED: student code ran with your rights[/red]" if unsafe else "")
     overview = Table(title=title, title_justify="left")
     for column in ("assignment", "graded", "failed", "late", "cut short", "skipped", "sandbox", "time"):
-        overview.add_column(column, justify="left" if column in ("assignment", "sandbox") else "right")
+        # Folded, never cut with "…", where a terminal is too narrow (console.py: a log is wide enough).
+        overview.add_column(column, justify="left" if column in ("assignment", "sandbox") else "right",
+                            overflow="fold")
     for result in results:
         sandbox = f"[red]NONE for {len(result.unsandboxed)} (allow_unsandboxed)[/red]" if result.unsandboxed else "yes"
         overview.add_row(result.assignment, str(len(result.graded)), str(len(result.failed) + len(result.not_collected)),
@@ -62,7 +64,7 @@ def summary_tables(results: list[AutogradeResult], late: list[LateSubmission]) -
     tables = [overview]
     details = Table(title="Needs a look", title_justify="left")
     for column in ("student", "assignment / notebook", "what", "why"):
-        details.add_column(column)
+        details.add_column(column, overflow="fold")
     for result in results:
         for submission, reason in sorted(result.failed.items(), key=lambda item: item[0].student):
             details.add_row(escape(submission.student), f"{submission.assignment}/{submission.notebook}",

@@ -13,7 +13,7 @@ import zipfile
 
 import pytest
 
-from tests.zip_collect import (NOTEBOOK, NameWithoutUtf8Flag, archive_folder, download_name, extracted_files,
+from tests.zip_collect import (NameWithoutUtf8Flag, archive_folder, download_name, extracted_files,
                                extracted_folder, problems, write_zip, zip_collect_app)
 
 NOTEBOOK_BYTES = b'{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}'

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import nbformat
 import pytest
 
 from autograder.answers.protocol import MAX_ANSWER_BYTES

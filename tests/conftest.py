@@ -6,7 +6,9 @@ minute), ``nbgrader`` (real nbgrader commands, kernels, TensorFlow), ``sandbox``
 bubblewrap sandbox) and ``browser`` (real headless Chromium). ``./run.sh test -m unit`` is the
 fast command. A ``sandbox`` test is skipped, with the reason, where no sandbox can be made,
 except when ``WEEK12_REQUIRE_SANDBOX=1`` (``./run.sh test`` with no arguments, the whole suite as CI
-runs it, sets it): there a missing sandbox fails.
+runs it, sets it): there a missing sandbox fails. A test that takes a session fixture running
+nbgrader's commands (``released_course``, ``own_release``; ``graded_class`` also sandboxes) without
+that tier's marker stops collection, naming it.
 
 Session fixtures are read-only: a test module that writes (submits, grades) works on a copy of
 its own (``own_release``).
@@ -37,10 +39,25 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 TIERS = ("nbgrader", "sandbox", "browser")
 REQUIRE_SANDBOX = os.environ.get("WEEK12_REQUIRE_SANDBOX") == "1"
+# The session fixtures below run nbgrader's commands (graded_class also sandboxes): the tiers a
+# test that takes one must carry.
+FIXTURE_TIERS = {"released_course": ("nbgrader",), "own_release": ("nbgrader",),
+                 "graded_class": ("nbgrader", "sandbox")}
+
+
+def missing_tiers(item) -> list[str]:
+    fixtures = getattr(item, "fixturenames", ())
+    needed = {tier for fixture, tiers in FIXTURE_TIERS.items() if fixture in fixtures for tier in tiers}
+    return sorted(tier for tier in needed if not item.get_closest_marker(tier))
 
 
 @pytest.hookimpl(tryfirst=True)  # before `-m` selects by marker
 def pytest_collection_modifyitems(config, items):
+    mistiered = [f"{item.nodeid} (mark it {', '.join(missing_tiers(item))})" for item in items
+                 if missing_tiers(item)]
+    if mistiered:
+        raise pytest.UsageError("tests whose fixtures run nbgrader or a sandbox lack that tier: "
+                                + "; ".join(mistiered))
     sandbox_reason = None
     for item in items:
         if not any(item.get_closest_marker(tier) for tier in TIERS):

@@ -3,22 +3,30 @@ exercises at the top, from the real gradebook, and never a hidden test."""
 
 from __future__ import annotations
 
+import base64
+import io
+
+import matplotlib.image
 import nbformat
+import numpy as np
 import pytest
 from bs4 import BeautifulSoup
 
 from autograder.authoring import week12_homework as homework
 from autograder.authoring import week12_lab as lab
-from autograder.contract import GRADED_CELLS
+from autograder.contract import GRADED_CELLS, HOMEWORK_TASK
 from autograder.exercises import EXERCISES, Judgement
 from autograder.feedback import FORMGRADE_TEMPLATE_NAME, TEMPLATE_NAME
 from autograder.feedback.template import TEMPLATES_DIR
 from autograder.feedback.overview import exercise_title, overview_row
 from autograder.record.graded_outputs import graded_outputs, record_judgement
+from autograder.scoring import score_kernel
 from tests.conftest import copy_course
 from tests.submissions import answered_notebook, cell_scores, submit
 
-VERTICAL_FILTER = "kernel = [[-1.0, 1.0], [-1.0, 1.0]]"  # the lecture's filter: partial credit
+VERTICAL_FILTER_KERNEL = [[-1.0, 1.0], [-1.0, 1.0]]  # the lecture's filter: partial credit
+VERTICAL_FILTER = f"kernel = {VERTICAL_FILTER_KERNEL}"
+INTENDED_FILTER_KERNEL = [[-1.0, -1.0], [1.0, 1.0]]
 KEEPS_EDGE_ALL_TRUE = 'keeps_edge = {"mean->mean": True, "mean->edge": True, "edge->mean": True, "edge->edge": True}'
 HOMEWORK_STUDENT, LAB_STUDENT = "vertical-filter", "keeps-edge-wrong"
 HIDDEN_TEST_TRACES = ("### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS", "run_hidden_check")
@@ -164,18 +172,30 @@ def test_nbgraders_score_header_is_kept_on_every_graded_cell(lab_page):
 
 @pytest.mark.nbgrader
 @pytest.mark.sandbox
-def test_lab_titles_are_shown(lab_page):
+def test_lab_titles_are_shown(graded_course, lab_page):
     rows = BeautifulSoup(lab_page, "html.parser").select("#week12-overview tr.week12-exercise")
     titles = {row["data-grade-id"]: row.select_one("a").get_text() for row in rows}
-    assert titles == {grade_id: GRADED_CELLS[grade_id].title_ko for grade_id in titles}
+    graded = graded_cell_ids(graded_course, lab.ASSIGNMENT, lab.NOTEBOOK)
+    assert graded and titles == {grade_id: GRADED_CELLS[grade_id].title_ko for grade_id in graded}
+
+
+def png_pixels(png: bytes) -> np.ndarray:
+    return matplotlib.image.imread(io.BytesIO(png), format="png")
+
+
+def response_figure(kernel) -> np.ndarray:
+    """The scorer's own picture of ``kernel`` on the homework's task, in the course language."""
+    return png_pixels(score_kernel(kernel, task=HOMEWORK_TASK, language="ko").figure_png())
 
 
 @pytest.mark.nbgrader
 @pytest.mark.sandbox
-def test_homework_page_shows_the_response_map_figure(homework_page):
+def test_homework_page_shows_the_response_figure_of_the_students_own_filter(homework_page):
     verdict = BeautifulSoup(homework_page, "html.parser").select_one(".week12-kernel-verdict")
-    assert verdict is not None
-    assert verdict.select_one('img[src^="data:image/png;base64,"]') is not None
+    (image,) = verdict.select('img[src^="data:image/png;base64,"]')
+    shown = png_pixels(base64.b64decode(image["src"].removeprefix("data:image/png;base64,")))
+    assert np.array_equal(shown, response_figure(VERTICAL_FILTER_KERNEL))
+    assert not np.array_equal(shown, response_figure(INTENDED_FILTER_KERNEL))
 
 
 @pytest.mark.nbgrader

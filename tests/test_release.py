@@ -1,4 +1,7 @@
-"""`nbgrader generate_assignment` releases notebooks without solutions or hidden tests."""
+"""`nbgrader generate_assignment` releases notebooks without solutions or hidden tests.
+
+The release itself runs the real command (``released_course``): those tests are in the nbgrader tier.
+"""
 
 from __future__ import annotations
 
@@ -38,6 +41,7 @@ def _pairs(course):
             yield assignment, notebook, source, released
 
 
+@pytest.mark.nbgrader
 def test_every_assignment_is_released(released_course):
     assert released_course.assignments == ["week12-homework", "week12-lab", "week12-learn-kernel"]
     for assignment in released_course.assignments:
@@ -45,6 +49,7 @@ def test_every_assignment_is_released(released_course):
             assert (released_course.root / "release" / assignment / notebook).is_file()
 
 
+@pytest.mark.nbgrader
 def test_released_notebooks_hold_no_solution_code(released_course):
     for assignment, notebook, source, released in _pairs(released_course):
         released_text = "\n".join(cell.source for cell in released.cells)
@@ -57,6 +62,7 @@ def test_released_notebooks_hold_no_solution_code(released_course):
         assert not leaked, f"{assignment}/{notebook} releases solution lines: {leaked}"
 
 
+@pytest.mark.nbgrader
 def test_released_notebooks_hold_no_hidden_tests(released_course):
     for assignment, notebook, source, released in _pairs(released_course):
         released_lines = {line.strip() for cell in released.cells for line in cell.source.splitlines()}

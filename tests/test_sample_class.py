@@ -1,7 +1,10 @@
-"""The sample class: ~30 students' notebooks for every assignment, written from the release.
+"""The sample class: ~30 students' notebooks for every assignment, written from the release, and
+the grades the graded class gives each kind of student.
 
-Fast: runs `nbgrader generate_assignment` (no kernels) and reads the written files; the filters'
-kinds are checked with the pure-numpy scorer, never by running a notebook.
+The make-up tests run `nbgrader generate_assignment` (no kernels) and read the written files; the
+filters' kinds are checked with the pure-numpy scorer, never by running a notebook. The grading
+tests read the real gradebook of the class the main job graded (the session fixture
+``graded_class``): each kind of student gets the grade that kind deserves.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import numpy as np
 import pytest
 from nbgrader.utils import parse_utc
 
+from autograder.contract import HOMEWORK, HOMEWORK_SCORE_CELL, LAB
 from autograder.demo.sample_class import (
     ASSIGNMENTS, BLANK, BROKEN, COPIED_PAIR, HOMEWORK_KINDS, LAB_KINDS, SAMPLE_DUE_DATE, SAMPLE_STUDENTS,
     write_sample_class,
@@ -23,6 +27,7 @@ from autograder.demo.sample_class import (
 from autograder.scoring import describe_kernel
 from autograder.demo.submissions import strip_solution_markers
 from tests.conftest import copy_course
+from tests.submissions import class_cell_scores
 
 # Homework kind -> what the scorer's describe_kernel calls such a filter.
 DESCRIBED_AS = {"intended": {"intended_horizontal"}, "single_column": {"single_column_horizontal"},
@@ -172,3 +177,125 @@ def test_a_course_without_a_release_gets_a_clear_error(tmp_path):
     course = copy_course(tmp_path / "course")
     with pytest.raises(FileNotFoundError, match="nbgrader generate_assignment"):
         write_sample_class(course)
+
+
+# --- the graded class: each kind of student gets what the kind deserves ---------------------------------
+
+HOMEWORK_POINTS = HOMEWORK.points
+LAB_POINTS = {cell.grade_id: cell.points for cell in LAB.graded_cells}
+# Each lab answer cell is checked by the graded cell after it (contract.py lists both in notebook order).
+CHECKED_BY = dict(zip(LAB.answer_cells, (cell.grade_id for cell in LAB.graded_cells), strict=True))
+
+
+@pytest.fixture(scope="module")
+def gradebook(graded_class) -> dict[tuple[str, str], dict[str, float]]:
+    """(assignment, student) -> {grade id: score}, from the graded class's real gradebook; a
+    student whose notebook was not graded has no entry."""
+    course, _, _ = graded_class
+    grades: dict = {}
+    for (assignment, student, _, grade_id), score in class_cell_scores(course, ASSIGNMENTS).items():
+        grades.setdefault((assignment, student), {})[grade_id] = score
+    return grades
+
+
+def students(*, homework=None, lab=None) -> list:
+    return [s for s in SAMPLE_STUDENTS if (homework is None or s.edge_kernel_kind in homework)
+            and (lab is None or s.lab_kind in lab)]
+
+
+def homework_score(gradebook, student) -> float:
+    return gradebook[(HOMEWORK.name, student.student_id)][HOMEWORK_SCORE_CELL]
+
+
+def by_id(student) -> str:
+    return student.student_id
+
+
+@pytest.mark.parametrize("student", students(homework=("intended", "single_column")), ids=by_id)
+@pytest.mark.nbgrader
+@pytest.mark.sandbox
+def test_a_filter_that_finds_the_horizontal_edge_gets_full_marks_in_any_form(gradebook, student):
+    """Nested lists, numpy arrays, Keras' kernel shape, a Conv2D layer's kernel, scaled, sign flipped,
+    unequal weights, one column: the rubric cannot tell them from the intended filter."""
+    assert homework_score(gradebook, student) == HOMEWORK_POINTS
+
+
+@pytest.mark.parametrize("kind", ["diagonal", "vertical"])
+@pytest.mark.nbgrader
+@pytest.mark.sandbox
+def test_a_filter_of_the_wrong_orientation_gets_partial_credit(gradebook, kind):
+    scores = [homework_score(gradebook, student) for student in students(homework=(kind,))]
+    assert scores and all(0 < score < HOMEWORK_POINTS for score in scores)
+
+
+@pytest.mark.nbgrader
+@pytest.mark.sandbox
+def test_the_lectures_vertical_filter_gets_less_than_a_diagonal_one(gradebook):
+    """A diagonal filter still peaks on the horizontal edge; the lecture's filter does not see it."""
+    vertical = [homework_score(gradebook, student) for student in students(homework=("vertical",))]
+    diagonal = [homework_score(gradebook, student) for student in students(homework=("diagonal",))]
+    assert max(vertical) < min(diagonal)
+
+
+@pytest.mark.nbgrader
+@pytest.mark.sandbox
+def test_a_smoothing_filter_gets_less_than_any_filter_that_responds_to_the_edge(gradebook):
+    smoothing = [homework_score(gradebook, student) for student in students(homework=("smoothing",))]
+    finding = [homework_score(gradebook, student) for student in students(homework=("intended", "single_column",
+                                                                                    "diagonal"))]
+    assert smoothing and max(smoothing) < min(finding)
+
+
+@pytest.mark.parametrize("kind", ["intended", "single_column", "diagonal", "vertical"])
+@pytest.mark.nbgrader
+@pytest.mark.sandbox
+def test_filters_of_one_kind_get_one_grade_whatever_their_scale_sign_or_form(gradebook, kind):
+    assert len({homework_score(gradebook, student) for student in students(homework=(kind,))}) == 1
+
+
+@pytest.mark.nbgrader
+@pytest.mark.sandbox
+def test_the_same_filter_from_two_students_gets_the_same_grade(gradebook):
+    first, second = ({s.student_id: s for s in SAMPLE_STUDENTS}[student] for student in COPIED_PAIR)
+    assert homework_score(gradebook, first) == homework_score(gradebook, second)
+
+
+@pytest.mark.parametrize("student", students(homework=("zero", "malformed", "blank")), ids=by_id)
+@pytest.mark.nbgrader
+@pytest.mark.sandbox
+def test_no_filter_a_filter_that_is_not_2x2_or_an_untouched_notebook_gets_nothing(gradebook, student):
+    assert homework_score(gradebook, student) == 0
+
+
+@pytest.mark.parametrize("student", students(lab=("correct",)), ids=by_id)
+@pytest.mark.nbgrader
+@pytest.mark.sandbox
+def test_a_correct_lab_gets_full_marks_in_every_step(gradebook, student):
+    assert gradebook[(LAB.name, student.student_id)] == LAB_POINTS
+
+
+@pytest.mark.parametrize("student", students(lab=("one_mistake", "runtime_error")), ids=by_id)
+@pytest.mark.nbgrader
+@pytest.mark.sandbox
+def test_one_mistake_or_one_crash_costs_only_the_step_it_is_in(gradebook, student):
+    (wrong,) = (CHECKED_BY[answer_cell] for answer_cell in student.lab_answers)
+    assert gradebook[(LAB.name, student.student_id)] == {**LAB_POINTS, wrong: 0}
+
+
+@pytest.mark.parametrize("student", students(lab=("blank",)), ids=by_id)
+@pytest.mark.nbgrader
+@pytest.mark.sandbox
+def test_an_untouched_lab_is_graded_and_gets_nothing_in_every_step(gradebook, student):
+    assert gradebook[(LAB.name, student.student_id)] == {grade_id: 0 for grade_id in LAB_POINTS}
+
+
+TRUNCATED = [(s.student_id, a) for s in SAMPLE_STUDENTS for a in ASSIGNMENTS if s.answers(a) is BROKEN]
+
+
+@pytest.mark.parametrize("student, assignment", TRUNCATED)
+@pytest.mark.nbgrader
+@pytest.mark.sandbox
+def test_a_truncated_notebook_gets_no_grade_not_a_zero_and_the_other_assignment_is_graded(gradebook, student,
+                                                                                           assignment):
+    other = next(name for name in ASSIGNMENTS if name != assignment)
+    assert (assignment, student) not in gradebook and (other, student) in gradebook

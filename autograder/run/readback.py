@@ -43,7 +43,7 @@ def read_report(data: bytes, settings: RunSettings, grade_ids=()) -> RunReport:
             report.kernel_started = True
         elif kind == "kernel_failed" and not report.kernel_started:
             report.kernel_error = str(event.get("error"))[:500]
-        elif kind == "answer" and event.get("grade_id") in report.answers:
+        elif kind == "answer" and isinstance(event.get("grade_id"), str) and event["grade_id"] in report.answers:
             text = event.get("text")
             ok = isinstance(text, str) and len(text.encode("utf-8")) <= MAX_ANSWER_BYTES
             report.answers[event["grade_id"]] = text if ok else None

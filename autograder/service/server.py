@@ -146,6 +146,7 @@ class GradingServer:
         finally:
             if stop_web is not None:
                 stop_web()
+            self.state.at_rest()
             lock.close()
             self._scratch.cleanup()
 

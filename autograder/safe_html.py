@@ -19,7 +19,10 @@ Markdown or raw cell, is data until made inert, in two places with the same rule
 HTML is sanitized by ``nh3`` (the maintained binding of the Rust ``ammonia`` sanitizer) with an
 allowlist: formatting, lists, tables and images; no script, style element, form, frame, object,
 SVG or MathML; no event handler or ``id`` (a student's ids could shadow the page's own); a
-``style`` attribute keeps only layout and colour properties (no ``url()``-bearing ones); links
+``class`` only from :data:`CLASSES` (the page's own classes, Bootstrap's ``modal`` or
+``navbar-fixed-top`` among them, would lift a student's element over the whole page, a fake score
+or log-in link over the TA's formgrader); a ``style`` attribute keeps only layout and colour
+properties (no ``url()``-bearing ones); links
 may go to http(s) or mail; an image's source must be an embedded PNG, JPEG or GIF, never a URL,
 so that nothing on a page makes a request (to the Jupyter server a TA is logged in to, above
 all). Pages also send a Content-Security-Policy (:func:`page_csp`) that allows no script but the
@@ -45,7 +48,7 @@ TAGS = frozenset({
 _STYLED = ("div", "span", "p", "table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption", "figure",
            "figcaption", "pre", "code", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "b", "strong")
 ATTRIBUTES = {
-    "*": {"class", "title", "lang", "dir"},
+    "*": {"title", "lang", "dir"},
     "a": {"href"},
     "img": {"src", "alt", "width", "height"},
     "td": {"colspan", "rowspan", "align", "valign"},
@@ -55,6 +58,19 @@ ATTRIBUTES = {
 }
 for _tag in _STYLED:
     ATTRIBUTES.setdefault(_tag, set()).add("style")
+
+def _classes() -> dict[str, set[str]]:
+    """The classes a student's HTML may keep: Pygments' token classes (the code blocks of rendered
+    Markdown), the course's own verdicts and pandas' tables. None of them is a class of Bootstrap,
+    nbconvert's or nbgrader's pages (tests/test_safe_html.py checks their style sheets)."""
+    from pygments.token import STANDARD_TYPES
+
+    return {"span": {name for name in STANDARD_TYPES.values() if name},
+            "div": {"highlight", "week12-kernel-verdict", "week12-training-verdict"},
+            "table": {"dataframe"}}
+
+
+CLASSES = _classes()
 # Properties that cannot load anything (no url(), no behaviour) and cannot lift an element out
 # of its output area (no position).
 STYLE_PROPERTIES = frozenset({
@@ -88,6 +104,7 @@ def clean_html(html) -> str:
     text = html.decode("utf-8", "replace") if isinstance(html, bytes) else str(html if html is not None else "")
     return nh3.clean(text, tags=set(TAGS), attributes={tag: set(names) for tag, names in ATTRIBUTES.items()},
                      attribute_filter=_attribute_filter, url_schemes=set(URL_SCHEMES), url_relative="deny",
+                     allowed_classes={tag: set(names) for tag, names in CLASSES.items()},
                      filter_style_properties=set(STYLE_PROPERTIES), link_rel="noopener noreferrer nofollow",
                      clean_content_tags={"script", "style"}, strip_comments=True)
 

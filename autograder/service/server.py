@@ -38,7 +38,7 @@ from autograder.service.pipeline import GraderFault, HandinPipeline, NotGradable
 from autograder.service.settings import GradingService
 from autograder.service.state import (GRADED, GRADING, NOT_GRADED, OVER_LIMIT, QUEUED, REFUSED, RELEASED, SUPERSEDED,
                                       WAITING, Handin, ServiceState, state_path)
-from autograder.service.watcher import new_complete_handins
+from autograder.service.watcher import new_complete_handins, recorded_name
 from autograder.start_up import begin_run
 
 log = logging.getLogger("autograder.service")
@@ -151,6 +151,7 @@ class GradingServer:
         finally:
             if stop_web is not None:
                 stop_web()
+            self.state.at_rest()
             lock.close()
             self._scratch.cleanup()
 
@@ -194,6 +195,10 @@ class GradingServer:
 
     def _take(self, folder: Path, assignment: str | None) -> None:
         seen = time.time()
+        if recorded_name(folder.name) != folder.name:
+            self.state.add(recorded_name(folder.name), assignment or "", seen=seen, state=REFUSED,
+                           reason="the folder's name is not valid UTF-8 (nbgrader submit never writes one)")
+            return
         if assignment is None:
             self.state.add(folder.name, "", seen=seen, state=REFUSED,
                            reason="not named as a hand-in of this course's assignments (<student>+<assignment>+...)")

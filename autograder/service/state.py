@@ -107,6 +107,17 @@ class ServiceState:
         with self._lock:
             self._db.close()
 
+    def at_rest(self) -> None:
+        """Leave the record in SQLite's rollback-journal mode (the service is stopping). A reader
+        of a WAL record makes its ``-wal`` and ``-shm`` files, even read-only: ``week12 status``
+        would change the course, and, run by another account (a TA), leave files the next service
+        cannot write ("attempt to write a readonly database"). The service sets WAL again at start."""
+        with self._lock:
+            try:
+                self._db.execute("PRAGMA journal_mode=DELETE")
+            except sqlite3.OperationalError:  # a reader has it open now: the files stay the service's
+                pass
+
     # -- writing (the service) --------------------------------------------------------------
 
     def add(self, folder: str, assignment: str, *, seen: float, state: str, student: str | None = None,

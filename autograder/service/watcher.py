@@ -24,6 +24,17 @@ def assignment_of(folder_name: str, assignments: list[str]) -> str | None:
     return None
 
 
+def recorded_name(folder_name: str) -> str:
+    """The name the service's record keeps for a folder: its own, or, for a name that is not
+    valid UTF-8 (any student can make one in inbound/; nbgrader submit never does), a printable
+    stand-in (the record is SQLite text, which takes UTF-8 only)."""
+    try:
+        folder_name.encode("utf-8")
+        return folder_name
+    except UnicodeEncodeError:
+        return os.fsencode(folder_name).decode("utf-8", "backslashreplace")
+
+
 def is_complete(folder: Path) -> bool:
     return all(os.path.lexists(folder / marker) for marker in COMPLETE_MARKERS)
 
@@ -38,7 +49,7 @@ def new_complete_handins(inbound: Path, known: set[str], assignments: list[str])
     except OSError:
         return []
     for entry in entries:
-        if entry.name in known or entry.name.startswith("."):
+        if recorded_name(entry.name) in known or entry.name.startswith("."):
             continue
         try:
             if not entry.is_dir(follow_symlinks=False):

@@ -41,12 +41,19 @@ REPORT_FILE = "class-report.html"
 START_SECONDS = 30
 
 
+def page_templates():
+    """The pages' Jinja2 templates, autoescaped: every name, reason and score in them is data."""
+    from jinja2 import Environment, PackageLoader, StrictUndefined
+
+    return Environment(loader=PackageLoader("autograder.service", "templates"), autoescape=True,
+                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+
+
 class WebFront:
     """What the handlers share: the course's folders, the record, the settings, the templates
     and this service's one ``HubOAuth``."""
 
     def __init__(self, course_root: Path, state: ServiceState, settings: GradingService, hub_auth=None):
-        from jinja2 import Environment, PackageLoader, StrictUndefined
         from jupyterhub.services.auth import HubOAuth
         from nbgrader.coursedir import CourseDirectory
 
@@ -57,8 +64,7 @@ class WebFront:
         config = load_course_config(self.course_root)
         self.coursedir = CourseDirectory(config=config)
         self.language = config.KernelFeedback.get("language", "ko") if "KernelFeedback" in config else "ko"
-        self.templates = Environment(loader=PackageLoader("autograder.service", "templates"), autoescape=True,
-                                     undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+        self.templates = page_templates()
         self._control: ServiceState | None = None
 
     # -- the record ------------------------------------------------------------------------------

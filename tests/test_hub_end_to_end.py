@@ -110,7 +110,7 @@ def hub_course(tmp_path_factory):
 
 def open_lab(browser, hub_course, student: str) -> None:
     """Log in; the hub starts the student's server and opens JupyterLab."""
-    log_in(browser, hub_course.hub, student, f"/hub/user/{student}/lab")
+    log_in(browser, hub_course.hub, student, f"/hub/spawn/{student}")
     WebDriverWait(browser, 240).until(lambda d: d.find_elements(By.ID, "jp-mainmenu-nbgrader")
                                       or d.find_elements(By.CSS_SELECTOR, ".lm-MenuBar-item"))
     WebDriverWait(browser, 60).until(lambda d: any(item.text == "Nbgrader" for item in

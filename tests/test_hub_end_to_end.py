@@ -146,13 +146,13 @@ def press(browser, list_id: str, label: str, wait_list: str, wait_label: str | N
 _WRITE_ANSWER = """
 const [student, path, kernel, done] = arguments;
 const base = '/user/' + student + '/api/contents/' + path;
-const xsrf = (document.cookie.match(/_xsrf=([^;]*)/) || [])[1] || '';
-fetch(base + '?content=1', {credentials: 'same-origin'}).then(r => r.json()).then(model => {
+const xsrf = decodeURIComponent((document.cookie.match(/_xsrf=([^;]*)/) || [])[1] || '');
+fetch(base + '?content=1', {credentials: 'same-origin', headers: {'X-XSRFToken': xsrf}}).then(r => r.json()).then(model => {
   const nb = model.content;
   const cell = nb.cells.find(c => ((c.metadata || {}).nbgrader || {}).grade_id === 'edge_kernel');
   cell.source = 'kernel = ' + kernel;
   return fetch(base, {method: 'PUT', credentials: 'same-origin',
-                      headers: {'Content-Type': 'application/json', 'X-XSRFToken': decodeURIComponent(xsrf)},
+                      headers: {'Content-Type': 'application/json', 'X-XSRFToken': xsrf},
                       body: JSON.stringify({type: 'notebook', format: 'json', content: nb})});
 }).then(r => done(r.status)).catch(e => done(String(e)));
 """
@@ -196,6 +196,12 @@ def open_own_page_from_the_services_menu(browser, hub_course, student: str) -> N
     WebDriverWait(browser, 10).until(lambda d: [a for a in d.find_elements(By.CSS_SELECTOR, "a.dropdown-item")
                                                 if a.text.strip() == "week12-grading" and a.is_displayed()])[0].click()
     WebDriverWait(browser, 60).until(lambda d: f"/services/week12-grading/students/{student}" in d.current_url)
+
+
+def test_the_services_menu_leads_each_student_to_their_own_page(browser, hub_course, handed_in):
+    for student in KERNELS:
+        open_own_page_from_the_services_menu(browser, hub_course, student)
+        assert HW in browser.find_element(By.TAG_NAME, "main").text
 
 
 @needs_service

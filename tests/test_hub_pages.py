@@ -51,7 +51,8 @@ def record_class(state: ServiceState, now: float) -> dict:
     """The hand-ins of the module's class, as the service records them."""
     def add(folder, student, assignment, seen, status, **values):
         row = state.add(folder, assignment, seen=seen, state=status, student=student, owner=student, arrived=seen)
-        state.update(row.id, **values) if values else None
+        if values:
+            state.update(row.id, **values)
         return state.get(row.id)
 
     return {
@@ -158,7 +159,6 @@ def test_a_feedback_page_whose_outputs_carry_script_runs_none_of_it(browser, hub
         frame))
     time.sleep(1.5)  # what a vector would do after load (a failing image, a timer) has had its time
     assert traces_of_script(browser, hub_class) == []
-    assert "Hand-ins and grades" in browser.title or MARKER not in browser.title
     # Opened on its own (a student's new tab), the document is sandboxed by its header alone.
     browser.get(hub_class.hub.url[:-1] + hub_class.prefix + f"feedback/{BEN}/{LAB.name}/{hub_class.lab_page}")
     time.sleep(1.5)

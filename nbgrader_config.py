@@ -159,6 +159,11 @@ c.HTMLExporter.extra_template_paths = week12_feedback.template_search_paths()
 c.HTMLExporter.preprocessors = ["autograder.preprocessors.InertPage"]
 c.HTMLExporter.filters = week12_feedback.PAGE_FILTERS
 
+# The grading service's pages on the course's JupyterHub (jupyterhub_config.py; README "On the
+# course's JupyterHub"): members of this hub group (instructors and TAs) see every student and the
+# queue, and may pause grading; everyone else sees only their own hand-ins.
+c.GradingService.instructors_group = "week12-instructors"
+
 # Loading this file only reads it. nbgrader's own commands that collect, grade or release feedback
 # (`nbgrader autograde` as a TA types it...) run the course's start-up step as they start: a killed
 # grading's half-written folders graded again (never skipped, never doubled), links and other

@@ -100,6 +100,27 @@ setup_postgres() {
     fi
 }
 
+# The hub tests (tests/hub.py) run a real JupyterHub, whose proxy is configurable-http-proxy from
+# npm: installed into .venv/hub-proxy/ with the machine's Node.js (Debian's nodejs and npm when
+# missing). WEEK12_SKIP_BROWSER=1 opts out with the browser tests, which are the hub tests' tier.
+PROXY_VERSION=5.3.0
+setup_hub_proxy() {
+    [ "${WEEK12_SKIP_BROWSER:-}" != 1 ] || return 0
+    local proxy=.venv/hub-proxy/node_modules/.bin/configurable-http-proxy
+    [ -x "$proxy" ] && [ "$("$proxy" --version 2>/dev/null)" = "$PROXY_VERSION" ] && return 0
+    if ! command -v npm >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        echo "== installing the Debian packages nodejs and npm (JupyterHub's proxy, for the hub tests)"
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null || true
+    fi
+    if ! command -v npm >/dev/null; then
+        echo "warning: npm is not on PATH and cannot be installed here; the hub tests will fail (install Node.js and npm)." >&2
+        return 0
+    fi
+    echo "== installing configurable-http-proxy $PROXY_VERSION (JupyterHub's proxy) from npm into .venv/hub-proxy/"
+    npm install --prefix .venv/hub-proxy --no-audit --no-fund --loglevel=error "configurable-http-proxy@$PROXY_VERSION" >/dev/null \
+        || echo "warning: installing configurable-http-proxy failed; the hub tests will fail." >&2
+}
+
 case "$job" in
     main)
         setup_venv
@@ -108,6 +129,7 @@ case "$job" in
     test)
         setup_venv
         setup_browser
+        setup_hub_proxy
         setup_account_python
         setup_postgres
         # The whole suite (no arguments, as CI runs it) must not skip what needs a sandbox: there a

@@ -242,14 +242,18 @@ def inert_notebook(nb) -> None:
 
 # --- pages ------------------------------------------------------------------------------------
 
-def page_csp(script_sources: tuple[str, ...] = (), *, header: bool = False) -> str:
+def page_csp(script_sources: tuple[str, ...] = (), *, header: bool = False, same_origin: tuple[str, ...] = ()) -> str:
     """The Content-Security-Policy of a page: nothing loads but embedded images and the page's own
     styles; scripts only from ``script_sources`` (``'nonce-…'`` or ``'sha256-…'`` of the page's
     own), none by default; no plugin, no base URL, no form target. ``header``: sent as a response
-    header, which may also say who may frame the page (a ``<meta>`` policy may not)."""
-    scripts = " ".join(script_sources) if script_sources else "'none'"
-    policy = (f"default-src 'none'; script-src {scripts}; style-src 'unsafe-inline'; img-src data:; font-src data:; "
-              "object-src 'none'; base-uri 'none'; form-action 'none'")
+    header, which may also say who may frame the page (a ``<meta>`` policy may not).
+    ``same_origin``: directives that may reach the page's own server and nothing else (a served
+    page's ``connect-src`` for its JSON API, ``frame-src`` for a framed document, ``form-action``)."""
+    directives = {"default-src": "'none'", "script-src": " ".join(script_sources) if script_sources else "'none'",
+                  "style-src": "'unsafe-inline'", "img-src": "data:", "font-src": "data:", "object-src": "'none'",
+                  "base-uri": "'none'", "form-action": "'none'"}
+    directives.update({directive: "'self'" for directive in same_origin})
+    policy = "; ".join(f"{directive} {sources}" for directive, sources in directives.items())
     return policy + ("; frame-ancestors 'self'" if header else "")
 
 

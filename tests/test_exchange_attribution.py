@@ -107,7 +107,18 @@ def test_entries_another_account_put_in_a_handin_are_dropped_and_do_not_count(tm
     assert after.files == (Path("edge_filter.ipynb"), Path("sub/data.csv"), Path("timestamp.txt"))
     assert {(str(dropped.path), dropped.why, dropped.account) for dropped in after.dropped} == {
         ("planted.ipynb", "dropped_foreign", "bin"), ("planted-dir", "dropped_foreign", "bin")}
-    assert after.arrived == before.arrived  # another account cannot make the owner late
+    # Only the folder's own change time moves (it must, for a folder moved into inbound/); the
+    # planted entries count for nothing else.
+    assert after.arrived >= before.arrived
+
+
+def test_a_folder_made_elsewhere_and_moved_into_inbound_arrived_when_it_was_moved(tmp_path):
+    outside = handin(tmp_path / "home", f"{ME}+{HW}+2026-05-25 00:00:00 UTC+x", {"edge_filter.ipynb": "prepared"})
+    prepared = attribute_handin(outside, HW, OTHER_COLLECTOR)
+    time.sleep(0.05)
+    (tmp_path / "inbound").mkdir()
+    moved = outside.rename(tmp_path / "inbound" / outside.name)
+    assert attribute_handin(moved, HW, OTHER_COLLECTOR).arrived > prepared.arrived
 
 
 def test_arrival_is_the_change_time_not_the_name_the_modification_time_or_timestamp_txt(tmp_path):

@@ -164,3 +164,14 @@ def test_while_the_service_holds_the_writer_lock_a_batch_verb_is_refused_naming_
     finally:
         lock.close()
     assert writer_lock_holder(tmp_path) is None
+
+
+def test_a_marker_that_is_a_folder_or_a_link_does_not_complete_a_hand_in(tmp_path):
+    folder = tmp_path / "kim+week12-homework+2026-05-25 10:00:00.000000 UTC+abc"
+    folder.mkdir()
+    (folder / "timestamp.txt").write_text("x")
+    (folder / "submission_secret.txt").mkdir()
+    assert new_complete_handins(tmp_path, set(), ["week12-homework"]) == []
+    (folder / "submission_secret.txt").rmdir()
+    os.symlink("timestamp.txt", folder / "submission_secret.txt")
+    assert new_complete_handins(tmp_path, set(), ["week12-homework"]) == []

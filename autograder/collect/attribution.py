@@ -16,12 +16,14 @@ entry, and no call sets it back (``utime`` sets the access and modification time
   account that owns it; a uid without an account name is refused too (``unknown_owner``).
 - **Only the owner's entries count.** ``nbgrader submit`` leaves the folder 0777, so other
   accounts can add to it: what another account owns is dropped and reported, and not walked into.
-- **It arrived when its newest file did**: the latest change time among the owner's regular files
-  in it (``nbgrader submit`` sets their modes after writing them, so that is the moment the copy
-  into the exchange finished). Folders' change times are not used: anyone may add an entry to the
-  0777 hand-in folder, which changes its change time, and must not make its owner late. A folder
-  prepared earlier and moved into ``inbound/`` later counts from when its files were last changed:
-  the work they hold existed then. Never from the folder's name or ``timestamp.txt``.
+- **It arrived when it last changed**: the latest change time of the folder and of the owner's
+  regular files in it. ``nbgrader submit`` sets their modes after writing them, so that is the moment
+  the copy into the exchange finished; a folder prepared elsewhere and moved into ``inbound/`` later
+  (its files keep their old change times) arrived when it was moved, since a move changes the
+  folder's change time. Never from the folder's name or ``timestamp.txt``. The cost: an account
+  that adds an entry to someone's 0777 hand-in folder makes it look later; to do so it must know the
+  folder's name, which ``inbound/`` (not listable) does not show and ``nbgrader submit`` makes
+  unguessable (a random suffix).
 - **The walk is bounded** (entries and bytes): a hand-in past a limit is refused, for its student.
 
 Nothing here raises for what a student made: a hand-in that cannot be attributed comes back refused,
@@ -174,7 +176,9 @@ def attribute_handin(folder: Path, assignment: str, collector_uid: int | None = 
         return Handin(**refused, dropped=tuple(dropped), refusal="no_files")
     if sum(entry.st_size for _, entry in files) > max_bytes:
         return Handin(**refused, refusal="too_large", limit=max_bytes)
-    arrived = max(change_time(entry) for _, entry in files)
+    # The folder's own change time too: a folder made elsewhere and moved into inbound/ keeps its
+    # files' old change times, but the move (and every entry added) changes the folder's.
+    arrived = max([change_time(info), *(change_time(entry) for _, entry in files)])
     return Handin(**refused, student=student, arrived=arrived, files=tuple(path for path, _ in files),
                   dropped=tuple(dropped))
 

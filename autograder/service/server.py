@@ -30,6 +30,7 @@ import time
 from datetime import timezone
 from pathlib import Path
 
+from autograder.collect.exchange import submitted_arrival
 from autograder.course import Course
 from autograder.grading.pool import default_workers
 from autograder.run.refusal import GradingRefused
@@ -44,6 +45,10 @@ from autograder.start_up import begin_run
 log = logging.getLogger("autograder.service")
 LOCK_PATH = Path(".week12") / "service.lock"
 IN_FLIGHT_PER_WORKER = 4
+
+
+class Superseded(Exception):
+    """A newer hand-in of the same student is graded already: this older one is not."""
 
 
 class ServiceRunning(GradingRefused):
@@ -207,7 +212,7 @@ class GradingServer:
         if not handin.accepted:
             self.state.add(folder.name, assignment, seen=seen, state=REFUSED, owner=handin.owner, named=handin.named,
                            reason=refusal_reason(handin))
-            log.warning("refused %s: %s", folder.name, handin.refusal)
+            log.warning("refused %r: %s", folder.name, handin.refusal)
             return
         arrived = handin.arrived.replace(tzinfo=timezone.utc).timestamp()
         added = self.state.add(folder.name, assignment, seen=seen, state=QUEUED, student=handin.student,
@@ -281,9 +286,14 @@ class GradingServer:
                 raise NotGradable(refusal_reason(attributed) if not attributed.accepted
                                   else "the hand-in changed owner after it was found")
             with pipeline.writer_lock:  # submitted/ is the writer's too
+                collected = submitted_arrival(self.course.folder("submitted", handin.student, handin.assignment))
+                if collected is not None and collected > attributed.arrived:
+                    # As nbgrader's collect decides (collect.exchange.replaces): an older hand-in
+                    # graded later never replaces a newer one.
+                    raise Superseded(f"superseded by the hand-in that arrived at {collected:%Y-%m-%d %H:%M:%S} UTC")
                 submissions = pipeline.collect(attributed)
             pipeline.run_ahead(submissions)
-        except (NotGradable, GraderFault) as why:
+        except (NotGradable, GraderFault, Superseded) as why:
             return why
         return None
 
@@ -319,7 +329,9 @@ class GradingServer:
         for handin, why in batch:
             if handin.state == GRADED:
                 continue
-            if isinstance(why, NotGradable):
+            if isinstance(why, Superseded):
+                self._done(handin, SUPERSEDED, reason=str(why))
+            elif isinstance(why, NotGradable):
                 self._done(handin, NOT_GRADED, reason=f"not graded: {why}", graded=time.time())
             elif isinstance(why, GraderFault):
                 self._fault(handin, why)
@@ -353,7 +365,7 @@ class GradingServer:
     def _fault(self, handin: Handin, fault: Exception, state_if_retried: str = QUEUED) -> None:
         current = self.state.get(handin.id)
         if current.tries <= self.settings.retries:
-            log.warning("grader fault on %s, trying again: %s", handin.folder, fault)
+            log.warning("grader fault on %r, trying again: %s", handin.folder, fault)
             self._done(current, state_if_retried, reason=f"tried again after a grader fault: {fault}")
         else:
             self._done(current, NOT_GRADED, reason=f"not graded: grader fault: {fault}", graded=time.time())

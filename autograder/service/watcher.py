@@ -11,6 +11,7 @@ decided from what the student cannot set (``autograder.collect.attribution``).
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 COMPLETE_MARKERS = ("timestamp.txt", "submission_secret.txt")
@@ -36,7 +37,14 @@ def recorded_name(folder_name: str) -> str:
 
 
 def is_complete(folder: Path) -> bool:
-    return all(os.path.lexists(folder / marker) for marker in COMPLETE_MARKERS)
+    """Both markers are there as ``nbgrader submit`` writes them: regular files of the folder's
+    owner (a folder, a link or someone else's file in their place does not complete a hand-in)."""
+    try:
+        owner = os.lstat(folder).st_uid
+        infos = [os.lstat(folder / marker) for marker in COMPLETE_MARKERS]
+    except OSError:
+        return False
+    return all(stat.S_ISREG(info.st_mode) and info.st_uid == owner for info in infos)
 
 
 def new_complete_handins(inbound: Path, known: set[str], assignments: list[str]) -> list[tuple[Path, str | None]]:

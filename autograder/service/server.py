@@ -189,7 +189,12 @@ class GradingServer:
         while not self.stopping.is_set():
             known = self.state.known_folders()
             for folder, assignment in new_complete_handins(inbound, known, assignments):
-                self._take(folder, assignment)
+                try:
+                    self._take(folder, assignment)
+                except Exception as error:  # noqa: BLE001 - one odd folder never stops the service
+                    log.exception("could not take %r", folder.name)
+                    self.state.add(recorded_name(folder.name), assignment or "", seen=time.time(), state=REFUSED,
+                                   reason=f"could not be looked at: {type(error).__name__}")
             self._dispatch_ready()
             self.stopping.wait(self.settings.poll_seconds)
 

@@ -10,9 +10,7 @@ in through an LMS.
 
 from __future__ import annotations
 
-import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -26,6 +24,7 @@ from selenium.webdriver.support.wait import WebDriverWait
 
 from autograder.contract import HOMEWORK, HOMEWORK_SCORE_CELL
 from autograder.course import Course, nbgrader_environment
+from tests.jupyter_server import jupyter_server
 from tests.browser import browser  # noqa: F401 - the session's Chromium (a fixture)
 from tests.submissions import set_rubric
 
@@ -37,43 +36,12 @@ MANUAL_SCORE = 7.5
 WEEK12 = str(Path(sys.executable).parent / "week12")
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def formgrader(graded_class, tmp_path_factory):
     course = Course(tmp_path_factory.mktemp("formgrader") / "course")
     shutil.copytree(graded_class[0].root, course.root, symlinks=True)
-    shutil.rmtree(course.exchange_root, ignore_errors=True)  # the course's configuration makes it
-    port, token = _free_port(), secrets.token_hex(16)
-    command = [sys.executable, "-m", "jupyter", "server", "--no-browser", "--ServerApp.ip=127.0.0.1",
-               f"--ServerApp.port={port}", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={course.root}"]
-    if hasattr(__import__("os"), "geteuid") and __import__("os").geteuid() == 0:
-        command.append("--allow-root")
-    log = open(course.root.parent / "jupyter.log", "w")
-    server = subprocess.Popen(command, cwd=course.root, env=nbgrader_environment(), stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
-                break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError((course.root.parent / "jupyter.log").read_text()[-4000:]) from None
-                time.sleep(0.5)
+    with jupyter_server(course.root, course.root.parent / "jupyter.log") as (base, token):
         yield course, base, token
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
 
 
 def _submission_notebook_id(course: Course) -> str:
@@ -111,7 +79,8 @@ def graded_by_hand(formgrader, browser):  # noqa: F811
     return {"manage_page": manage_page, "styles": styles, "saved": _grade(course)}
 
 
-def test_no_exchange_warning(graded_by_hand, formgrader):
+def test_no_exchange_warning_once_the_class_was_graded(graded_by_hand, formgrader):
+    """Grading ran the course's start-up step, which makes the exchange as nbgrader would."""
     course, _, _ = formgrader
     assert 'id="warning-exchange"' not in graded_by_hand["manage_page"]
     assert course.exchange_root.is_dir()

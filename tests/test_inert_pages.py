@@ -13,13 +13,9 @@ notebook itself already holds only inert outputs.
 from __future__ import annotations
 
 import re
-import secrets
-import shutil
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 import zipfile
 from pathlib import Path
 
@@ -31,6 +27,7 @@ from selenium.webdriver.support.wait import WebDriverWait
 from autograder.contract import HOMEWORK
 from autograder.course import nbgrader_environment
 from autograder.safe_html import EMBEDDED_IMAGE
+from tests.jupyter_server import jupyter_server
 from tests.browser import browser  # noqa: F401 - the session's Chromium (a fixture)
 from tests.hostile.script_vectors import MARKER, active_markup, add_vectors
 from tests.submissions import answered_notebook, cell_scores, submit
@@ -160,43 +157,11 @@ def test_the_class_report_runs_no_script(graded, browser):  # noqa: F811
 
 # --- the formgrader, in a TA's logged-in Jupyter server ---------------------------------------
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def jupyter(graded):
-    course = graded
-    port, token = _free_port(), secrets.token_hex(16)
-    command = [sys.executable, "-m", "jupyter", "server", "--no-browser", "--ServerApp.ip=127.0.0.1",
-               f"--ServerApp.port={port}", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={course.root}",
-               "--ServerApp.log_level=DEBUG"]
-    if __import__("os").geteuid() == 0:
-        command.append("--allow-root")
-    log_path = course.root.parent / "jupyter-inert.log"
-    with open(log_path, "w") as log:
-        server = subprocess.Popen(command, cwd=course.root, env=nbgrader_environment(), stdout=log,
-                                  stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
-                break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(log_path.read_text()[-4000:]) from None
-                time.sleep(0.5)
-        yield course, base, token, log_path
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
+    log_path = graded.root.parent / "jupyter-inert.log"
+    with jupyter_server(graded.root, log_path, "--ServerApp.log_level=DEBUG") as (base, token):
+        yield graded, base, token, log_path
 
 
 def _submission_id(course) -> str:

@@ -90,6 +90,19 @@ touch -d "@$EARLIER_EPOCH" "$BACKDATED"/* "$BACKDATED"
 '''
 
 
+def bobs_names(exchange: Path, due: datetime) -> dict[str, str]:
+    """What Bob's tricks (``BOBS_TRICKS``) work with: the hand-ins' folders, his forged and
+    backdated names and times."""
+    inbound = exchange / COURSE_ID / "inbound"
+    handed_in = {name.split("+")[0]: name for name in os.listdir(inbound)}
+    earlier = due - timedelta(days=1)
+    return {"INBOUND": str(inbound), "HW": HW, "NOTEBOOK": NOTEBOOK, "BOB": handed_in[BOB],
+            "ALICE": handed_in[ALICE], "FORGED": f"{ALICE}+{HW}+{nbgrader_time(utc_now() + timedelta(days=1))}+x",
+            "LATER": nbgrader_time(utc_now() + timedelta(days=1)),
+            "BACKDATED": f"{BOB}+{HW}+{nbgrader_time(earlier)}+backdated", "EARLIER": nbgrader_time(earlier),
+            "EARLIER_EPOCH": str(int(earlier.replace(tzinfo=timezone.utc).timestamp()))}
+
+
 @pytest.fixture(scope="module", params=["root", "grader account"])
 def exchange_class(request, students, venv):
     grader = Account("root", 0, 0, Path("/root")) if request.param == "root" else ordinary_account()
@@ -116,14 +129,7 @@ def exchange_class(request, students, venv):
         started = utc_now()
         for student in students.values():
             hand_in(student, venv, exchange)
-        inbound = exchange / COURSE_ID / "inbound"
-        handed_in = {name.split("+")[0]: name for name in os.listdir(inbound)}
-        earlier = due - timedelta(days=1)
-        names = {"INBOUND": str(inbound), "HW": HW, "NOTEBOOK": NOTEBOOK, "BOB": handed_in[BOB],
-                 "ALICE": handed_in[ALICE], "FORGED": f"{ALICE}+{HW}+{nbgrader_time(utc_now() + timedelta(days=1))}+x",
-                 "LATER": nbgrader_time(utc_now() + timedelta(days=1)),
-                 "BACKDATED": f"{BOB}+{HW}+{nbgrader_time(earlier)}+backdated", "EARLIER": nbgrader_time(earlier),
-                 "EARLIER_EPOCH": str(int(earlier.replace(tzinfo=timezone.utc).timestamp()))}
+        names = bobs_names(exchange, due)
         students[BOB].run(["/bin/sh", "-c", BOBS_TRICKS], cwd=students[BOB].home,
                           env=students[BOB].environment(**names))
         report_start = len(read_problems(report_path(course.root)))

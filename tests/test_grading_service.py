@@ -30,7 +30,7 @@ from autograder.service.state import FINAL, RELEASED, ServiceState, state_path
 from tests.accounts import Account, ordinary_account, shared_folder
 from tests.conftest import copy_course
 from tests.test_exchange_accounts import (ALICE, BOB, BOBS_TRICKS, COURSE_ID, HW, KERNELS, NOTEBOOK, as_student,
-                                          hand_in, nbgrader_time, students, utc_now, venv)  # noqa: F401 - fixtures
+                                          bobs_names, hand_in, nbgrader_time, students, utc_now, venv)  # noqa: F401 - fixtures
 
 pytestmark = [pytest.mark.nbgrader, pytest.mark.sandbox, pytest.mark.timeout(1800)]
 
@@ -112,14 +112,7 @@ def served(request, students, venv):  # noqa: F811
         started = utc_now()
         for student in students.values():
             hand_in(student, venv, exchange)
-        inbound = exchange / COURSE_ID / "inbound"
-        handed_in = {name.split("+")[0]: name for name in os.listdir(inbound)}
-        earlier = due - timedelta(days=1)
-        names = {"INBOUND": str(inbound), "HW": HW, "NOTEBOOK": NOTEBOOK, "BOB": handed_in[BOB],
-                 "ALICE": handed_in[ALICE], "FORGED": f"{ALICE}+{HW}+{nbgrader_time(utc_now() + timedelta(days=1))}+x",
-                 "LATER": nbgrader_time(utc_now() + timedelta(days=1)),
-                 "BACKDATED": f"{BOB}+{HW}+{nbgrader_time(earlier)}+backdated", "EARLIER": nbgrader_time(earlier),
-                 "EARLIER_EPOCH": str(int(earlier.replace(tzinfo=timezone.utc).timestamp()))}
+        names = bobs_names(exchange, due)
         time.sleep(1)  # Bob's honest hand-in is being graded when he plays his tricks
         students[BOB].run(["/bin/sh", "-c", BOBS_TRICKS], cwd=students[BOB].home, env=students[BOB].environment(**names))
         # Alice's, Bob's own (graded, then renamed: backdated), the forged one; the nameless one

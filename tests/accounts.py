@@ -110,6 +110,33 @@ def _package_fingerprint() -> str:
     return digest.hexdigest()
 
 
+def _pip_install(venv: Path, *options: str, extras: str = "") -> None:
+    """``pip install`` the package as a hub does, from a clean copy of its sources: setuptools
+    builds in the source tree and packs whatever an earlier build left in its ``build/``, so
+    installing the repository itself could bring back modules that were moved or deleted."""
+    with tempfile.TemporaryDirectory(prefix="week12-package-") as clean:
+        source = Path(clean)
+        for name in ("pyproject.toml", "README.md"):
+            shutil.copy2(REPO_ROOT / name, source / name)
+        shutil.copytree(REPO_ROOT / "autograder", source / "autograder",
+                        ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+                        "--no-cache-dir", *options, f"{source}{extras}"], check=True, capture_output=True)
+
+
+def _installed_package_differs(venv: Path) -> str | None:
+    """Why the package in ``venv`` is not the repository's code, as the grader checks it
+    (``autograder.run.environment.package_fingerprint``); None when it is."""
+    from autograder.run.environment import package_fingerprint
+
+    found = list(venv.glob("lib/python3*/site-packages/autograder"))
+    if len(found) != 1:
+        return f"{venv} holds {len(found)} installed copies of the package"
+    if package_fingerprint(found[0]) != package_fingerprint(REPO_ROOT / "autograder"):
+        return f"the package installed in {venv} is not the repository's code"
+    return None
+
+
 def hub_environment(account: Account) -> Path:
     """A virtual environment with the course package installed as a hub has it (``pip install``,
     not editable), runnable by ``account``; its ``bin/`` holds nbgrader and week12."""
@@ -124,10 +151,11 @@ def hub_environment(account: Account) -> Path:
         fingerprint = _package_fingerprint()
         if not (venv / "bin" / "python").exists():
             subprocess.run([_base_python(account), "-m", "venv", str(venv)], check=True, capture_output=True)
-            subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-                            f"{REPO_ROOT}[test]"], check=True, capture_output=True)
-        elif not installed.exists() or installed.read_text() != fingerprint:
-            subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-                            "--no-deps", "--force-reinstall", str(REPO_ROOT)], check=True, capture_output=True)
+            _pip_install(venv, extras="[test]")
+        elif not installed.exists() or installed.read_text() != fingerprint or _installed_package_differs(venv):
+            _pip_install(venv, "--no-deps", "--force-reinstall")
+        problem = _installed_package_differs(venv)
+        if problem:
+            raise RuntimeError(f"{problem}: remove {venv} and run the tests again")
         installed.write_text(fingerprint)
     return venv

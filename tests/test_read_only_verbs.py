@@ -8,6 +8,7 @@ exchange) is run by name by the commands that collect or grade (``autograder/sta
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import stat
@@ -83,6 +84,9 @@ def test_a_grading_command_runs_the_start_up_step_by_name(course_copy, tmp_path)
     shutil.copytree(course_copy.root, course.root, symlinks=True)
     folder = course.root / "autograded" / "s01-minji" / "week12-lab"
     assert folder.is_dir()
+    # The copied marker names the fixture's folder; this course's own killed grading is this one.
+    (course.root / MARKER_DIR / "week12-lab__s01-minji.json").write_text(
+        json.dumps({"pid": 999999999, "folder": str(folder)}))
     run_id = begin_run(course)
     assert not folder.exists() and not list((course.root / MARKER_DIR).glob("*.json"))
     assert [problem.kind for problem in read_problems(report_path(course.root), run_id)] == ["regraded"]

@@ -23,7 +23,7 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 
 def test_status_after_the_service_stopped_leaves_the_course_unchanged(tmp_path):
     course_root = tmp_path / "course"
-    course_root.mkdir()
+    (course_root / "assignments").mkdir(parents=True)  # what makes a folder a course directory
     shutil.copy(REPO_ROOT / "nbgrader_config.py", course_root)
     record = ServiceState(state_path(course_root))  # as week12 serve writes it
     record.add("s01+week12_homework+x", "week12_homework", seen=time.time(), state=REFUSED, reason="a reason")

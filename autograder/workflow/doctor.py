@@ -47,7 +47,9 @@ def service_checks(course: Course) -> tuple:
                       os.access(inbound, os.R_OK | os.X_OK), f"{inbound}: give this account read access"))
     else:
         found.append((f"no exchange inbound folder yet ({inbound}): releasing an assignment makes it", True, ""))
-    where = feedback if feedback.is_dir() else course_dir
+    # What the first release will make (feedback/, the course folder, the exchange itself) is
+    # made inside the nearest folder that exists: that one must be writable.
+    where = next((folder for folder in (feedback, course_dir, *course_dir.parents) if folder.is_dir()), feedback)
     found.append(("feedback can be released into the exchange", os.access(where, os.W_OK | os.X_OK),
                   f"{where}: this account must be able to write it"))
     record = (course.root / LOCK_PATH).parent

@@ -101,12 +101,25 @@ def outputs_shape(executed_json: str) -> list:
              for output in cell.get("outputs", [])] for cell in executed.cells if cell.cell_type == "code"]
 
 
+def computed(answers: dict) -> dict:
+    """The answers as decoded data, without the wall-clock ``seconds`` a training took (the
+    learn-kernel exercise reports it in the feedback table and never scores it; no two runs
+    share it). Everything else is compared exactly."""
+    def strip(value):
+        if isinstance(value, dict):
+            return {key: strip(item) for key, item in value.items() if key != "seconds"}
+        if isinstance(value, list):
+            return [strip(item) for item in value]
+        return value
+    return {name: strip(json.loads(answer)) for name, answer in answers.items()}
+
+
 @pytest.mark.parametrize("solution", SOLUTIONS, ids=lambda path: path.stem)
 def test_a_forked_kernel_computes_what_a_fresh_one_does(solution):
     nb = nbformat.read(solution, as_version=4)
     cold, warm, warm_again = run(nb, warm=False), run(nb), run(nb)
     assert cold.answers and all(answer is not None for answer in cold.answers.values())
-    assert warm.answers == cold.answers and warm_again.answers == cold.answers  # byte for byte
+    assert computed(warm.answers) == computed(cold.answers) == computed(warm_again.answers)  # float for float
     assert outputs_shape(warm.executed_json) == outputs_shape(cold.executed_json)  # figures included
     assert (warm.note, warm_again.note) == (None, None)
 

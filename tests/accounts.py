@@ -4,7 +4,7 @@ A grader on JupyterHub or a shared server is a normal account, and the course pa
 installed (not editable) into an environment of its own, apart from the course directory. The
 tests make both: when they run as root, a system account (``useradd``) that owns nothing but its
 home; and, for it, a virtual environment made from a Python every account may run, with the
-package installed by ``pip install <repository>``. Built once per ``pyproject.toml`` in
+package installed by ``pip install <repository>``. Built once per checkout and ``pyproject.toml`` in
 ``/var/tmp`` (world-readable, as a hub's environment is) and refreshed when the package changes.
 When the tests already run as an ordinary account, that account is used as it is.
 """
@@ -140,11 +140,14 @@ def _installed_package_differs(venv: Path) -> str | None:
 def hub_environment(account: Account) -> Path:
     """A virtual environment with the course package installed as a hub has it (``pip install``,
     not editable), runnable by ``account``; its ``bin/`` holds nbgrader and week12."""
+    # One environment per checkout (two checkouts on one machine must not reinstall each other's
+    # code under the other's running tests), rebuilt when the dependencies change.
+    checkout = hashlib.sha256(str(REPO_ROOT).encode()).hexdigest()[:8]
     wanted = hashlib.sha256((REPO_ROOT / "pyproject.toml").read_bytes()).hexdigest()[:16]
-    venv = HUB_ROOT / f"week12-hub-{account.uid}-{wanted}"
-    with open(HUB_ROOT / f"week12-hub-{account.uid}.lock", "w") as lock:
+    venv = HUB_ROOT / f"week12-hub-{account.uid}-{checkout}-{wanted}"
+    with open(HUB_ROOT / f"week12-hub-{account.uid}-{checkout}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # one build at a time
-        for stale in HUB_ROOT.glob(f"week12-hub-{account.uid}-*"):
+        for stale in HUB_ROOT.glob(f"week12-hub-{account.uid}-{checkout}-*"):
             if stale != venv:
                 shutil.rmtree(stale, ignore_errors=True)
         installed = venv / ".package-fingerprint"

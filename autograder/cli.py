@@ -151,7 +151,7 @@ def _sample_class(course: Course, args) -> int:
 def _serve(course: Course, args) -> int:
     from autograder.workflow.serve import serve
 
-    serve(course, workers=args.workers, hub=args.hub)
+    serve(course, workers=args.workers, hub=args.hub, scheduler=args.scheduler)
     return 0
 
 
@@ -213,7 +213,7 @@ VERBS = {
               [lambda p: _assignments(p, required=False), _workers, _scheduler, _force]),
     "sample-class": (_sample_class, "main job: grade the bundled 32-student sample class end to end", [_workers, _scheduler]),
     "serve": (_serve, "grade each hand-in as it arrives in the exchange and release its feedback (a long-running service)",
-              [_workers, lambda p: p.add_argument("--hub", action="store_true",
+              [_workers, _scheduler, lambda p: p.add_argument("--hub", action="store_true",
                                                   help="also serve the JupyterHub service's pages (a hub-managed service)")]),
     "status": (_status, "what the grading service has done and is doing: each hand-in's state, the queue, the last hour",
                [lambda p: _assignments(p, required=False),

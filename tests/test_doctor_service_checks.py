@@ -8,6 +8,8 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
+
 from autograder.course import Course
 from autograder.workflow.doctor import service_checks
 from tests.accounts import hub_environment, ordinary_account, shared_folder
@@ -40,6 +42,7 @@ def test_an_exchange_made_for_the_course_is_checked_where_feedback_goes(tmp_path
     assert _release_check(course)[0]
 
 
+@pytest.mark.nbgrader  # the course package installed as a hub has it, for that account
 def test_an_exchange_this_account_cannot_write_fails(tmp_path):
     """As an ordinary account (made with ``useradd`` when the tests run as root): root may write
     any folder, a grader account may not."""

@@ -15,12 +15,15 @@ cluster (so in this machine's sandbox): a task whose workers were all lost (Dask
 package version) is told to the instructor with its reason and gets no more of the run's tasks.
 
 The address comes from ``--scheduler`` or ``c.Cluster.scheduler`` in ``nbgrader_config.py``.
+The grading service (``week12 serve``) sends its runs the same way, one hand-in's run at a time
+(:class:`ClusterRunner`), with the same refusals and the same fallback to its own sandbox.
 """
 
 from __future__ import annotations
 
 import functools
 import threading
+import uuid
 from collections import defaultdict
 
 from traitlets import Float, Unicode
@@ -176,3 +179,62 @@ class ClusterPool(WorkerPool):
         self._futures.clear()
         self.client.close()
 
+
+
+class ClusterRunner:
+    """Runs one prepared notebook at a time on the cluster, for the grading service's workers
+    (each waits for its own run). A run the cluster cannot make (every worker refused it, its
+    workers were lost) raises :class:`ClusterRunFailed`; the service then
+    leaves it to nbgrader's step, which runs it in this machine's sandbox, as the batch path does."""
+
+    def __init__(self, client, settings):
+        self.client = client
+        self.settings = settings  # the run's RunSettings, as SandboxedExecute gives them
+        self.fingerprint = worker_package_fingerprint()
+        self.refusals: dict[str, str] = {}  # worker address -> why it refused (it gets no more runs)
+        self._lock = threading.Lock()
+
+    @classmethod
+    def connect(cls, config, address: str) -> ClusterRunner:
+        """A runner on the scheduler at ``address``, refused as :func:`connect` refuses."""
+        from autograder.grading.sandboxed_execute import SandboxedExecute
+
+        return cls(connect(address, Cluster(config=config).connect_seconds),
+                   SandboxedExecute(config=config).run_settings())
+
+    def workers(self) -> int:
+        """The cluster's worker threads now: how many runs it takes at once."""
+        try:
+            found = self.client.scheduler_info()["workers"]
+        except Exception:  # noqa: BLE001 - a lost scheduler: one, until it is back
+            return 1
+        return max(1, sum(int(info.get("nthreads", 1)) for address, info in found.items()
+                          if address not in self.refusals))
+
+    def run(self, prepared: PreparedRun) -> NotebookRun:
+        for attempt in range(8):
+            with self._lock:
+                allowed = [address for address in self.client.scheduler_info()["workers"]
+                           if address not in self.refusals]
+            if not allowed:
+                raise ClusterRunFailed("every worker of the cluster refused it: "
+                                       + "; ".join(sorted(self.refusals.values())))
+            future = self.client.submit(run_on_worker, prepared, self.settings, self.fingerprint, pure=False,
+                                        key=f"week12-serve-{prepared.key[:32]}-{uuid.uuid4().hex[:8]}",
+                                        workers=allowed, allow_other_workers=False, retries=0)
+            try:
+                run_json, _ = future.result()
+                return NotebookRun.from_json(run_json)
+            except WorkerRefused as refused:
+                with self._lock:
+                    self.refusals[refused.address] = f"worker {refused.label} refused its runs: {refused.reason}"
+            except Exception as error:  # noqa: BLE001 - KilledWorker, a lost scheduler: run here instead
+                raise ClusterRunFailed(f"{type(error).__name__}: {str(error)[:200]}") from None
+        raise ClusterRunFailed("the cluster's workers kept refusing it")
+
+    def close(self) -> None:
+        self.client.close()
+
+
+class ClusterRunFailed(RuntimeError):
+    """The cluster did not run this notebook; it is run here instead."""

@@ -10,7 +10,9 @@ The stages, in order (each a method, each testable alone):
 3. :meth:`HandinPipeline.run_ahead`: each notebook put through nbgrader's sanitizing steps and run
    in its own sandbox (warm-started) by this worker, outside the writer's lock, so that several
    hand-ins run at once; the run is kept by its key (``run.prefetch``), as the batch pool does, and
-   a byte-identical input (students who handed in the same work) is run once;
+   a byte-identical input (students who handed in the same work) is run once. With a Dask cluster
+   (``c.Cluster.scheduler`` or ``week12 serve --scheduler``) the run is made by one of its workers
+   (``grading.cluster.ClusterRunner``), and here when the cluster cannot make it;
 4. :meth:`HandinPipeline.grade`, under the one writer's lock: nbgrader's ``Autograde`` in this
    process (its converter, as ``nbgrader.apps.api.NbGraderAPI`` runs it), whose
    ``SandboxedExecute`` takes each run by key, judges it and records the grades; the hand-ins whose
@@ -63,7 +65,7 @@ def _seconds(when) -> float:
 
 
 class HandinPipeline:
-    def __init__(self, course: Course, scratch: Path, workers: int):
+    def __init__(self, course: Course, scratch: Path, workers: int, cluster=None):
         from nbgrader.apps.api import NbGraderAPI
         from nbgrader.coursedir import CourseDirectory
 
@@ -85,6 +87,7 @@ class HandinPipeline:
         self.coursedir = CourseDirectory(config=self.config)
         self.api = NbGraderAPI(coursedir=self.coursedir, config=self.config)
         self.db_url = self.coursedir.db_url
+        self.cluster = cluster  # a grading.cluster.ClusterRunner, or None: runs are made here
         self._local = threading.local()
 
     # -- 1. who and when -------------------------------------------------------------------------
@@ -133,11 +136,21 @@ class HandinPipeline:
                 continue  # a byte-identical input was run already: its run is this one's too
             self.runs.mark_pending(prepared.key)
             try:
-                self.runs.put(prepared.key, executor.run_prepared(prepared))
+                self.runs.put(prepared.key, self._run(executor, prepared, submission))
             except Exception:  # noqa: BLE001 - nbgrader's own step runs it instead, and says why not
                 self.runs.abandon(prepared.key)
                 log.exception("the run ahead of %s failed; nbgrader's step runs it", submission.key)
         return keys
+
+    def _run(self, executor, prepared, submission: Submission):
+        if self.cluster is not None:
+            from autograder.grading.cluster import ClusterRunFailed
+
+            try:
+                return self.cluster.run(prepared)
+            except ClusterRunFailed as why:
+                log.warning("the cluster did not run %s (%s): it runs here", submission.key, why)
+        return executor.run_prepared(prepared)
 
     def forget_runs(self, keep: int = 2000) -> None:
         """Keep the ``keep`` newest runs (others' identical inputs reuse them), drop the rest."""

@@ -32,6 +32,7 @@ from pathlib import Path
 
 from autograder.collect.exchange import submitted_arrival
 from autograder.course import Course
+from autograder.grading.cluster import Cluster, ClusterRunner
 from autograder.grading.pool import default_workers
 from autograder.run.refusal import GradingRefused
 from autograder.service import policy
@@ -106,10 +107,13 @@ def _take_writer_lock(course_root: Path):
 
 
 class GradingServer:
-    def __init__(self, course: Course, workers: int | None = None):
+    def __init__(self, course: Course, workers: int | None = None, scheduler: str | None = None):
         self.course = course
         self.settings = GradingService(config=course.config)
-        self.workers = workers or self.settings.workers or default_workers()
+        self.scheduler = Cluster(config=course.config).scheduler if scheduler is None else scheduler
+        self._asked_workers = workers or self.settings.workers or None
+        self.workers = self._asked_workers or default_workers()
+        self.cluster = None  # a grading.cluster.ClusterRunner once serving, when a scheduler is set
         self.state = ServiceState(Path(self.settings.state_file) if self.settings.state_file
                                   else state_path(course.root))
         self.stopping = threading.Event()
@@ -131,7 +135,10 @@ class GradingServer:
         stop_web = None
         try:
             begin_run(self.course)  # the course's start-up step, as every command that grades runs it
-            self.pipeline = HandinPipeline(self.course, Path(self._scratch.name), self.workers)
+            if self.scheduler:  # refused, before any hand-in is taken, when it cannot be reached
+                self.cluster = ClusterRunner.connect(self.course.config, self.scheduler)
+                self.workers = self._asked_workers or self.cluster.workers()  # its threads, unless told
+            self.pipeline = HandinPipeline(self.course, Path(self._scratch.name), self.workers, self.cluster)
             self._warm_up()
             self._recover()
             if threading.current_thread() is threading.main_thread():  # a benchmark may run it in a thread
@@ -156,6 +163,8 @@ class GradingServer:
         finally:
             if stop_web is not None:
                 stop_web()
+            if self.cluster is not None:
+                self.cluster.close()
             self.state.at_rest()
             lock.close()
             self._scratch.cleanup()
@@ -171,7 +180,7 @@ class GradingServer:
         from autograder.run.sandbox_run import run_environment
 
         settings = self.pipeline.executor_class(config=self.pipeline.config).run_settings()
-        if settings.warm_start and self.pipeline.sandboxed:
+        if settings.warm_start and self.pipeline.sandboxed and self.cluster is None:  # a cluster's workers warm their own
             env = run_environment(self.pipeline.config.SandboxedExecute.cpu_threads, settings.tensorflow_onednn)
             warm_start.keep_idle(env, self.workers)
         JudgeProcess.shared(store.figure_cache_dir(self.course.root)).judge({}, judge_settings(self.pipeline.config))

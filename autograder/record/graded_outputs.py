@@ -3,7 +3,9 @@
 nbgrader reads a test cell's grade from its outputs (``nbgrader.utils.determine_grade``): an
 error output means 0, a numeric ``execute_result`` is the partial credit, anything else full
 points. Trusted grading (``SandboxedExecute``) and re-grading (``workflow.regrade``) both build
-the outputs here, so the same judgement always becomes the same grade. The judgement record
+the outputs here, so the same judgement always becomes the same grade and the same outputs: they
+pass the rules every notebook output passes (``autograder.safe_html``), here, once, so a re-grade
+writes exactly what a full autograde writes. The judgement record
 itself is kept in the cell's metadata (:data:`JUDGEMENT_KEY`), where the feedback page reads
 the message from, instead of from the rendered outputs.
 """
@@ -14,6 +16,7 @@ import nbformat
 
 from autograder.exercises.base import Judgement
 from autograder.judging.messages import GRADING_MESSAGES
+from autograder.safe_html import inert_outputs
 from autograder.scoring.verdict import points_for
 
 METADATA_KEY = "week12"
@@ -26,7 +29,7 @@ def no_judgement(grade_id: str, language: str) -> Judgement:
 
 
 def graded_outputs(judgement: Judgement, points: float, run_note: str | None, language: str = "ko") -> list:
-    """The outputs of a graded cell judged ``judgement``."""
+    """The outputs of a graded cell judged ``judgement``, inert (its HTML shows a student's values)."""
     fraction = judgement.fraction
     message = judgement.message
     if run_note and fraction < 1:
@@ -47,7 +50,7 @@ def graded_outputs(judgement: Judgement, points: float, run_note: str | None, la
     else:
         outputs.append(nbformat.v4.new_output("error", ename="AssertionError", evalue=message,
                                               traceback=[f"AssertionError: {message}"]))
-    return outputs
+    return inert_outputs(outputs)
 
 
 def record_judgement(cell, judgement: Judgement) -> None:

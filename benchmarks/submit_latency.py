@@ -19,7 +19,9 @@ Prints, for scripts to read::
     lab: median ..., p95 ...
 
 then the batch path's figures, the burst's throughput, its ratio to ``week12 autograde`` (the
-target is at most 1.2) and whether the grades are identical. Exit status 1 when a grade differs or
+target is at most 1.2) and to ``week12 autograde`` followed by ``feedback`` and ``release-feedback``
+(the same work as the service's, which releases each hand-in's feedback), and whether the grades
+are identical. Exit status 1 when a grade differs or
 a hand-in was not graded exactly once.
 
     .venv/bin/python benchmarks/submit_latency.py [--each 10]
@@ -172,8 +174,12 @@ def burst(scratch: Path, notebooks) -> tuple[float, float, bool, int, int]:
     began = time.perf_counter()
     autograde_assignments(batch, [LAB, HOMEWORK], workers=WORKERS, show_progress=False, force=True)
     batch_seconds = time.perf_counter() - began
+    for assignment in (LAB, HOMEWORK):  # the rest of what the service does for each hand-in
+        generate_feedback(batch, assignment)
+        release_feedback(batch, assignment)
+    with_feedback = time.perf_counter() - began
     same = ours == class_cell_scores(batch, [LAB, HOMEWORK])
-    return makespan, batch_seconds, same, once, len(folders)
+    return makespan, batch_seconds, with_feedback, same, once, len(folders)
 
 
 def summary(label: str, values: list[float]) -> str:
@@ -208,10 +214,12 @@ def main() -> int:
         return report_burst(*burst(scratch, notebooks))
 
 
-def report_burst(makespan: float, batch_seconds: float, same: bool, once: int, total: int) -> int:
+def report_burst(makespan: float, batch_seconds: float, with_feedback: float, same: bool, once: int, total: int) -> int:
     print(f"burst: {total} hand-ins from {len(SAMPLE_STUDENTS)} students: makespan {makespan:.1f} s "
           f"({total / makespan * 60:.1f} hand-ins a minute); week12 autograde on the same notebooks "
           f"{batch_seconds:.1f} s; ratio {makespan / batch_seconds:.2f} (target <= 1.2)")
+    print(f"burst: week12 autograde, feedback and release-feedback (the same work as the service's) "
+          f"{with_feedback:.1f} s; ratio {makespan / with_feedback:.2f}")
     print(f"burst: {once} of {total} hand-ins graded exactly once; grades "
           + ("identical to week12 autograde's" if same else "DIFFER from week12 autograde's"))
     return 0 if same and once == total else 1

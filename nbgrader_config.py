@@ -145,6 +145,9 @@ c.GenerateFeedback.preprocessors = [
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
     "autograder.preprocessors.ExerciseOverview",
 ]
+# nbconvert's HTMLExporter with its templates compiled once per process and the page taken as rendered
+# (autograder/feedback/page_exporter.py): the grading service makes a page per hand-in.
+c.GenerateFeedback.exporter_class = "autograder.feedback.page_exporter.FeedbackPageExporter"
 c.GenerateFeedback.HTMLExporter.template_name = week12_feedback.TEMPLATE_NAME
 c.GenerateFeedback.HTMLExporter.extra_template_basedirs = week12_feedback.template_dirs()
 c.GenerateFeedback.HTMLExporter.extra_template_paths = week12_feedback.template_search_paths()

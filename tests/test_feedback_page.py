@@ -206,6 +206,18 @@ def test_no_hidden_test_source_on_the_page(request, page):
     assert [trace for trace in HIDDEN_TEST_TRACES if trace in html] == []
 
 
+@pytest.mark.nbgrader
+@pytest.mark.sandbox
+@pytest.mark.parametrize("page", ["lab_page", "homework_page"])
+def test_every_image_on_the_page_says_what_it_shows(request, page):
+    # The page is taken as the template renders it (autograder/feedback/page_exporter.py), without
+    # nbconvert's second pass that gave images a placeholder text: each must carry its own.
+    images = BeautifulSoup(request.getfixturevalue(page), "html.parser").select("img")
+    assert images
+    assert [image.get("alt", "").strip() for image in images if not image.get("alt", "").strip()] == []
+    assert not any("No description has been provided" in image["alt"] for image in images)
+
+
 # --- the configuration and the pieces, without nbgrader runs --------------------------------------
 
 def test_formgrader_renders_with_nbgraders_grading_template_made_inert(tmp_path):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import time
+from pathlib import Path
 
 import pytest
 
@@ -175,3 +176,27 @@ def test_a_marker_that_is_a_folder_or_a_link_does_not_complete_a_hand_in(tmp_pat
     (folder / "submission_secret.txt").rmdir()
     os.symlink("timestamp.txt", folder / "submission_secret.txt")
     assert new_complete_handins(tmp_path, set(), ["week12-homework"]) == []
+
+
+@pytest.mark.nbgrader
+def test_a_writer_conversion_takes_only_its_own_students_whatever_else_is_in_submitted(own_release):
+    # The writer tells nbgrader whom to exclude before nbgrader looks; a student's first hand-in
+    # collected in between (not excluded) must still not be converted with the batch.
+    from nbgrader.apps.api import NbGraderAPI
+    from nbgrader.converters import Autograde, GenerateFeedback
+
+    from autograder.demo.submissions import submit_blank
+    from autograder.feedback.page_exporter import FeedbackPageExporter
+    from autograder.service.pipeline import _these_students_only
+
+    for student in ("kim", "lee", "park"):
+        submit_blank(own_release, student, "week12-homework")
+    api = NbGraderAPI(config=own_release.config)
+    api.coursedir.assignment_id, api.coursedir.student_id = "week12-homework", "*"
+    converter = _these_students_only(Autograde)(coursedir=api.coursedir, parent=api)
+    converter.only_students = frozenset({"kim", "park"})
+    converter.init_notebooks()
+    assert sorted(Path(folder).parent.name for folder in converter.assignments) == ["kim", "park"]
+    # Still the course's converter as far as its configuration goes (sections by class name).
+    feedback = _these_students_only(GenerateFeedback)(coursedir=api.coursedir, parent=api)
+    assert feedback.exporter_class is FeedbackPageExporter

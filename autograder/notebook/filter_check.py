@@ -81,7 +81,8 @@ class VisibleCheck:
         if self.verdict.problem is None and self.image is not None:
             png = draw_response_figure(self.verdict.kernel, HOMEWORK_TASK, self.language,
                                        image=self.image, edge_mask=self._edge_mask())
-            parts.append(f'<img src="{png_data_uri(png)}">')
+            alt = html.escape(message("figure_visible_alt", self.language))
+            parts.append(f'<img src="{png_data_uri(png)}" alt="{alt}">')
         return "".join(parts)
 
 

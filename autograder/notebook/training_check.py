@@ -50,6 +50,10 @@ CHECK_MESSAGES = Catalogue({
              "en": "⚠ The training is slow: on the grading machine it may pass {limit:g} s and be stopped. Use "
                    "fewer steps or epochs."},
     "visible_case": {"ko": "보이는 이미지", "en": "the visible image"},
+    "figure_alt": {"ko": "왼쪽: 손실의 변화. 가운데: 학습한 필터와 보이는 이미지. 오른쪽: 그 이미지에 대한 필터의 반응 "
+                         "(점: 열마다 가장 강한 반응, 선: 실제 경계).",
+                   "en": "Left: the loss. Middle: the learned filter and the visible image. Right: the filter's "
+                         "response to that image (dots: each column's strongest response; line: the true edge)."},
     "score_later": {"ko": "점수는 아래 채점 셀이 숨은 이미지로 계산합니다.",
                     "en": "The score is computed by the graded cell below, on hidden images."},
 }, words={"line": {"horizontal": {"ko": "행", "en": "row"}, "vertical": {"ko": "열", "en": "column"},
@@ -100,7 +104,8 @@ class TrainingCheck:
             png = draw_training_figure(self.curves, self.kernel, self.image,
                                        true_edge_mask(self.image.shape[0], self.edge_row + 1, "horizontal"),
                                        self.language)
-            parts.append(f'<img src="{png_data_uri(png)}">')
+            alt = html.escape(CHECK_MESSAGES.message("figure_alt", self.language))
+            parts.append(f'<img src="{png_data_uri(png)}" alt="{alt}">')
         return "".join(parts)
 
 

@@ -227,6 +227,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "On this image, {found} of {total} columns have their strongest response on the "
               "true edge row. The score is computed at grading time on several hidden images.",
     },
+    "figure_visible_alt": {
+        "ko": "숙제 이미지(왼쪽)와 그 이미지에 대한 필터의 반응(오른쪽). 점: 열마다 가장 강한 반응, 선: 실제 경계.",
+        "en": "The homework image (left) and your filter's response to it (right). Dots: each column's "
+              "strongest response; line: the true edge.",
+    },
     "figure_response_title": {"ko": "필터의 반응", "en": "response of your filter"},
     "figure_true_edge": {"ko": "실제 경계", "en": "true edge"},
     "figure_strongest": {"ko": "가장 강한 |반응|", "en": "strongest |response|"},

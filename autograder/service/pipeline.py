@@ -27,7 +27,9 @@ No new process is started per hand-in: the warm parents and the judge live as lo
 from __future__ import annotations
 
 import copy
+import functools
 import logging
+import os
 import threading
 from dataclasses import dataclass
 from datetime import timezone
@@ -98,6 +100,10 @@ class HandinPipeline:
     # -- 2. into submitted/ -----------------------------------------------------------------------
 
     def collect(self, handin: AttributedHandin) -> list[Submission]:
+        """The hand-in into ``submitted/``, without the writer's lock: the folder appears whole (it is
+        staged beside its place and renamed), and a conversion running meanwhile takes only its own
+        students' folders (:meth:`_convert`). The caller makes sure that no hand-in of the same
+        student is in the writer's hands meanwhile."""
         expected = self.course.notebooks(handin.assignment)
         dest = self.course.folder("submitted", handin.student, handin.assignment)
         problems = []
@@ -161,8 +167,8 @@ class HandinPipeline:
     # -- 4. graded, by nbgrader, in this process ----------------------------------------------------
 
     def _students_only(self, assignment: str, students: list[str]) -> dict:
-        """nbgrader's course-directory settings that make one conversion take exactly ``students``
-        (every other student with a submission of ``assignment`` excluded)."""
+        """nbgrader's course-directory settings that make one conversion take ``students``: every
+        other student with a submission of ``assignment`` excluded."""
         others = set(self.course.student_folders("submitted", assignment)) - set(students)
         return dict(assignment_id=assignment, student_id="*" if len(students) > 1 else students[0],
                     student_id_exclude=",".join(sorted(others)))
@@ -171,7 +177,8 @@ class HandinPipeline:
         from nbgrader.utils import capture_log, temp_attrs
 
         with temp_attrs(self.coursedir, **self._students_only(assignment, students)):
-            converter = converter_class(coursedir=self.coursedir, parent=self.api)
+            converter = _these_students_only(converter_class)(coursedir=self.coursedir, parent=self.api)
+            converter.only_students = frozenset(students)
             for name, value in settings.items():
                 setattr(converter, name, value)
             return capture_log(converter)
@@ -235,6 +242,24 @@ class HandinPipeline:
             except MissingEntry:
                 return None
         return _seconds(due) if due is not None else None
+
+
+class _TheseStudentsOnly:
+    """An nbgrader converter that converts only ``only_students``' folders of those it finds. The
+    exclusions of :meth:`HandinPipeline._students_only` are computed before nbgrader looks; a
+    student's first hand-in collected in between would otherwise be converted too."""
+
+    only_students: frozenset = frozenset()
+
+    def init_notebooks(self) -> None:
+        super().init_notebooks()
+        self.assignments = {folder: notebooks for folder, notebooks in self.assignments.items()
+                            if os.path.basename(os.path.dirname(os.path.normpath(folder))) in self.only_students}
+
+
+@functools.lru_cache(maxsize=None)
+def _these_students_only(converter_class):
+    return type(converter_class.__name__, (_TheseStudentsOnly, converter_class), {})
 
 
 def _last_error(result: dict, about: str = "") -> str:

@@ -3,7 +3,7 @@
 - **One writer.** While the service runs it holds the course's writer lock
   (``.week12/service.lock``, :func:`writer_lock_holder`); the batch verbs that grade refuse with
   its name instead of running a second writer. Inside, nbgrader's steps run one at a time under
-  the pipeline's lock; the sandboxed runs happen outside it, ``workers`` at once.
+  the pipeline's lock; collecting and the sandboxed runs happen outside it, ``workers`` at once.
 - **Nothing lost.** The exchange is the durable record: at start, every complete hand-in folder
   not in the service's record is taken, and a hand-in the record shows mid-way (grading or graded
   but not released: the service was killed) is taken up again; grading it again writes the same
@@ -299,13 +299,15 @@ class GradingServer:
             if not attributed.accepted or attributed.student != handin.student:
                 raise NotGradable(refusal_reason(attributed) if not attributed.accepted
                                   else "the hand-in changed owner after it was found")
-            with pipeline.writer_lock:  # submitted/ is the writer's too
-                collected = submitted_arrival(self.course.folder("submitted", handin.student, handin.assignment))
-                if collected is not None and collected > attributed.arrived:
-                    # As nbgrader's collect decides (collect.exchange.replaces): an older hand-in
-                    # graded later never replaces a newer one.
-                    raise Superseded(f"superseded by the hand-in that arrived at {collected:%Y-%m-%d %H:%M:%S} UTC")
-                submissions = pipeline.collect(attributed)
+            # Outside the writer's lock, which would hold this worker for a whole grading: this
+            # student's folder in submitted/ is nobody else's now (one hand-in per student in
+            # flight), and the writer's conversions never take it (HandinPipeline.collect).
+            collected = submitted_arrival(self.course.folder("submitted", handin.student, handin.assignment))
+            if collected is not None and collected > attributed.arrived:
+                # As nbgrader's collect decides (collect.exchange.replaces): an older hand-in
+                # graded later never replaces a newer one.
+                raise Superseded(f"superseded by the hand-in that arrived at {collected:%Y-%m-%d %H:%M:%S} UTC")
+            submissions = pipeline.collect(attributed)
             pipeline.run_ahead(submissions)
         except (NotGradable, GraderFault, Superseded) as why:
             return why

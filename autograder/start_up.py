@@ -12,6 +12,9 @@ id of its own, before it touches anything:
    notebook's removed (``collect.hygiene``);
 3. the exchange folder is made if missing, as nbgrader makes it (``lms.release``).
 
+While a grading service holds the course's writer lock (``record.service_lock``), the step is the
+service's: it ran it when it started, and any other process leaves the folders alone.
+
 What the step finds is recorded in the collect report under the run id, with what the command
 itself finds (its nbgrader commands are given the same id: ``--CollectReport.run_id``), and the
 command tells it with its results. ``week12``'s verbs call :func:`start_up` themselves.
@@ -31,6 +34,7 @@ from autograder.collect.hygiene import keep_course_safe
 from autograder.collect.report import record_problem, report_path
 from autograder.lms.release import ensure_exchange_root
 from autograder.record.recovery import discard_unfinished_grading
+from autograder.record.service_lock import served_by_another_process
 
 STEP = "start-up"
 # nbgrader's commands that collect, grade or release: each runs the step as it starts.
@@ -57,6 +61,13 @@ def start_up(config, course_root: str | Path, run_id: str) -> None:
     """Recovery, the working folders' hygiene and the exchange folder, for the course at
     ``course_root`` with configuration ``config``; findings recorded under ``run_id``."""
     root = Path(course_root)
+    holder = served_by_another_process(root)
+    if holder is not None:
+        # The running grading service ran this step when it started, and the working folders are
+        # its own now: a half-written folder here may be the grading it is doing.
+        log.info("the grading service (pid %s on %s) is running: the start-up step is its own",
+                 holder.get("pid", "?"), holder.get("host", "?"))
+        return
     for folder in discard_unfinished_grading(root):
         parts = folder.relative_to(root).parts
         record_problem(report_path(root), "regraded", parts[-2] if len(parts) >= 2 else "", parts[-1],

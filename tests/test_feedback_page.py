@@ -238,6 +238,51 @@ def test_formgrader_renders_with_nbgraders_grading_template_made_inert(tmp_path)
     assert feedback.exporter_class(parent=feedback, config=feedback.config).template_name == TEMPLATE_NAME
 
 
+def _plain_notebook():
+    import matplotlib.pyplot as plt
+
+    figure = plt.figure(figsize=(1, 1))
+    png = io.BytesIO()
+    figure.savefig(png, format="png")
+    plt.close(figure)
+    nb = nbformat.v4.new_notebook(metadata={"language_info": {"name": "python", "pygments_lexer": "ipython3"}})
+    nb.cells = [nbformat.v4.new_markdown_cell("# 제목\n\nsome *text* and `code`"),
+                nbformat.v4.new_code_cell("kernel = [[-1, -1], [1, 1]]\nprint(kernel)", execution_count=1, outputs=[
+                    nbformat.v4.new_output("stream", name="stdout", text="[[-1, -1], [1, 1]]\n"),
+                    nbformat.v4.new_output("display_data", data={
+                        "image/png": base64.b64encode(png.getvalue()).decode("ascii"), "text/plain": "<Figure>"})])]
+    return nb
+
+
+@pytest.mark.parametrize("template", ["classic", "lab"])
+def test_the_feedback_exporter_renders_htmlexporters_page_but_for_its_last_pass(template):
+    # FeedbackPageExporter repeats HTMLExporter's set-up by hand: this notices when nbconvert's changes.
+    from nbconvert import HTMLExporter
+
+    from autograder.feedback.page_exporter import FeedbackPageExporter
+
+    def without_last_pass(page: str) -> str:
+        soup = BeautifulSoup(page, "html.parser")
+        for element in soup.select("[alt], [tabindex]"):
+            element.attrs.pop("alt", None)
+            element.attrs.pop("tabindex", None)
+        return str(soup)
+
+    nb = _plain_notebook()
+    ours, _ = FeedbackPageExporter(template_name=template).from_notebook_node(nb)
+    theirs, _ = HTMLExporter(template_name=template).from_notebook_node(nb)
+    assert "kernel" in ours and "data:image/png;base64," in ours
+    assert without_last_pass(ours) == without_last_pass(theirs)
+
+
+def test_an_exporter_set_up_otherwise_never_runs_templates_compiled_for_another():
+    from autograder.feedback.page_exporter import FeedbackPageExporter
+
+    FeedbackPageExporter(template_name="classic", enable_async=True).from_notebook_node(_plain_notebook())
+    page, _ = FeedbackPageExporter(template_name="classic").from_notebook_node(_plain_notebook())
+    assert "print" in page
+
+
 def test_every_exercise_has_a_title():
     assert set(GRADED_CELLS) == set(EXERCISES)
     assert all(exercise_title(grade_id).ko and exercise_title(grade_id).en for grade_id in EXERCISES)

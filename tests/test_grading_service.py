@@ -118,8 +118,10 @@ def served(request, students, venv):  # noqa: F811
         # Alice's, Bob's own (graded, then renamed: backdated), the forged one; the nameless one
         # (a notebook alone, never completed as nbgrader submit completes one) is never taken.
         handins = service.wait_until_final(4)
-        batch = grader.run([str(venv / "bin" / "week12"), "autograde", HW], cwd=course.root,
-                           env=grader.environment(venv), check=False)
+        # Every batch verb that writes the gradebook or the course's folders, while the service runs.
+        batch = {verb: grader.run([str(venv / "bin" / "week12"), verb, HW], cwd=course.root,
+                                  env=grader.environment(venv), check=False)
+                 for verb in ("autograde", "grade", "collect", "feedback", "release-feedback", "regrade")}
         for student in students.values():
             shutil.rmtree(student.home / HW / "feedback", ignore_errors=True)
             as_student(student, venv, "fetch_feedback", HW, f"--Exchange.root={exchange}")
@@ -183,8 +185,9 @@ def test_an_incomplete_folder_is_never_taken_and_stops_no_one(served):
 
 
 def test_a_batch_verb_refuses_to_be_a_second_writer_naming_the_service(served):
-    assert served.batch.returncode == 2, served.batch.stdout[-2000:]
-    assert "week12 serve" in served.batch.stdout and "second writer" in served.batch.stdout
+    for verb, done in served.batch.items():
+        assert done.returncode == 2, (verb, done.stdout[-2000:])
+        assert f"week12 {verb} would be a second writer" in done.stdout and "week12 serve" in done.stdout, verb
 
 
 # --- a SIGKILL mid-burst ------------------------------------------------------------------------

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from autograder.service import policy
-from autograder.service.server import ServiceRunning, _take_writer_lock, refuse_if_serving, writer_lock_holder
+from autograder.record.service_lock import writer_lock_holder
+from autograder.service.writer_lock import ServiceRunning, refuse_if_serving, take_writer_lock
 from autograder.service.state import QUEUED, RELEASED, Handin, ServiceState, percentile, throughput
 from autograder.service.watcher import assignment_of, new_complete_handins
 
@@ -154,14 +155,14 @@ def test_the_assignment_is_read_from_the_name_longest_first():
 def test_while_the_service_holds_the_writer_lock_a_batch_verb_is_refused_naming_it(tmp_path):
     assert writer_lock_holder(tmp_path) is None
     refuse_if_serving(tmp_path, "week12 autograde")  # nobody serving: nothing said
-    lock = _take_writer_lock(tmp_path)
+    lock = take_writer_lock(tmp_path)
     try:
         holder = writer_lock_holder(tmp_path)
         assert holder["pid"] == os.getpid() and holder["since"] <= time.time()
         with pytest.raises(ServiceRunning, match="week12 serve, pid"):
             refuse_if_serving(tmp_path, "week12 autograde")
         with pytest.raises(ServiceRunning):
-            _take_writer_lock(tmp_path)  # one service per course
+            take_writer_lock(tmp_path)  # one service per course
     finally:
         lock.close()
     assert writer_lock_holder(tmp_path) is None
@@ -179,24 +180,63 @@ def test_a_marker_that_is_a_folder_or_a_link_does_not_complete_a_hand_in(tmp_pat
 
 
 @pytest.mark.nbgrader
-def test_a_writer_conversion_takes_only_its_own_students_whatever_else_is_in_submitted(own_release):
+@pytest.mark.parametrize("structure", ["{nbgrader_step}/{student_id}/{assignment_id}",
+                                       "{nbgrader_step}/{assignment_id}/{student_id}"])
+def test_a_writer_conversion_takes_only_its_own_students_whatever_else_is_in_submitted(own_release, structure):
     # The writer tells nbgrader whom to exclude before nbgrader looks; a student's first hand-in
-    # collected in between (not excluded) must still not be converted with the batch.
+    # collected in between (not excluded) must still not be converted with the batch, whatever
+    # the course's folder layout.
     from nbgrader.apps.api import NbGraderAPI
     from nbgrader.converters import Autograde, GenerateFeedback
 
+    from autograder.course import Course
     from autograder.demo.submissions import submit_blank
     from autograder.feedback.page_exporter import FeedbackPageExporter
     from autograder.service.pipeline import _these_students_only
 
-    for student in ("kim", "lee", "park"):
-        submit_blank(own_release, student, "week12-homework")
-    api = NbGraderAPI(config=own_release.config)
-    api.coursedir.assignment_id, api.coursedir.student_id = "week12-homework", "*"
-    converter = _these_students_only(Autograde)(coursedir=api.coursedir, parent=api)
-    converter.only_students = frozenset({"kim", "park"})
-    converter.init_notebooks()
-    assert sorted(Path(folder).parent.name for folder in converter.assignments) == ["kim", "park"]
-    # Still the course's converter as far as its configuration goes (sections by class name).
-    feedback = _these_students_only(GenerateFeedback)(coursedir=api.coursedir, parent=api)
-    assert feedback.exporter_class is FeedbackPageExporter
+    course = Course(own_release.root)
+    config_file = course.root / "nbgrader_config.py"
+    original = config_file.read_text()
+    config_file.write_text(original + f"\nc.CourseDirectory.directory_structure = {structure!r}\n")
+    try:
+        for student in ("kim", "lee", "park"):
+            submit_blank(course, student, "week12-homework")
+        api = NbGraderAPI(config=course.config)
+        api.coursedir.assignment_id, api.coursedir.student_id = "week12-homework", "*"
+        converter = _these_students_only(Autograde)(coursedir=api.coursedir, parent=api)
+        converter.only_students = frozenset({"kim", "park"})
+        converter.init_notebooks()
+        assert sorted(Path(folder) for folder in converter.assignments) == [
+            course.folder("submitted", "kim", "week12-homework"), course.folder("submitted", "park", "week12-homework")]
+        # Still the course's converter as far as its configuration goes (sections by class name).
+        feedback = _these_students_only(GenerateFeedback)(coursedir=api.coursedir, parent=api)
+        assert feedback.exporter_class is FeedbackPageExporter
+    finally:
+        config_file.write_text(original)
+
+
+def test_while_another_process_serves_the_start_up_step_leaves_the_folders_to_it(tmp_path):
+    import subprocess
+    import sys
+
+    from autograder.start_up import begin_run
+    from tests.conftest import copy_course
+
+    course = copy_course(tmp_path / "course")
+    submitted = course.folder("submitted", "kim", "week12-homework")
+    submitted.mkdir(parents=True)
+    link = submitted / "edge_filter.ipynb"
+    link.symlink_to("/etc/hostname")  # what the start-up step drops from a working folder
+    holder = subprocess.Popen([sys.executable, "-c", "import sys, time; from autograder.service.writer_lock import "
+                               "take_writer_lock; lock = take_writer_lock(sys.argv[1]); print('held', flush=True); "
+                               "time.sleep(120)", str(course.root)], stdout=subprocess.PIPE, text=True,
+                              cwd=Path(__file__).resolve().parents[1])
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        begin_run(course)
+        assert link.is_symlink()  # the service's folders, left alone
+    finally:
+        holder.kill()
+        holder.wait()
+    begin_run(course)
+    assert not link.is_symlink() and not link.exists()

@@ -24,7 +24,6 @@ from __future__ import annotations
 import fnmatch
 import os
 import shutil
-import stat
 import tempfile
 from datetime import datetime
 from pathlib import Path
@@ -144,7 +143,8 @@ def place_handin(handin: Handin, dest: Path, ignore=None, max_bytes: int = MAX_B
     """Put an accepted hand-in into ``dest`` (``submitted/<student>/<assignment>``): the owner's
     files, a notebook under a common variant of its name renamed (``expected``), and
     ``timestamp.txt`` holding its arrival. It is copied beside ``dest`` first and then put in
-    place, so a hand-in that cannot be copied leaves the earlier submission as it was. What was
+    place by renaming, so a hand-in that cannot be copied leaves the earlier submission as it was,
+    and nobody ever sees a half-copied or half-removed one. What was
     left out or refused is ``report(kind, detail)``-ed; returns the arrival, None when refused."""
     for dropped in handin.dropped:
         report("dropped", handin_detail(dropped.why, path=shown(str(dropped.path)), account=dropped.account))
@@ -158,11 +158,20 @@ def place_handin(handin: Handin, dest: Path, ignore=None, max_bytes: int = MAX_B
         (staged / "timestamp.txt").write_text(nbgrader_timestamp(arrived), encoding="utf-8")
         rename_variants(staged, list(expected), report)
         staged.chmod(0o755)
-        if dest.is_dir() and not dest.is_symlink():
-            shutil.rmtree(dest)
-        elif os.path.lexists(dest):
-            dest.unlink()
-        staged.rename(dest)
+        # The earlier submission is moved aside whole, then the new one put in its place: a reader
+        # (a grading running meanwhile, the formgrader) sees one or the other, never half of one.
+        replaced = None
+        if os.path.lexists(dest):
+            replaced = Path(tempfile.mkdtemp(prefix=f".{dest.name}.replaced-", dir=dest.parent)) / dest.name
+            dest.rename(replaced)
+        try:
+            staged.rename(dest)
+        except OSError:
+            if replaced is not None:
+                replaced.rename(dest)  # the earlier submission back as it was
+            raise
+        if replaced is not None:
+            shutil.rmtree(replaced.parent, ignore_errors=True)
         return arrived
     except HandinChanged as error:
         report("bad_handin", handin_detail("changed_while_copied", folder=shown(handin.folder.name), error=error))

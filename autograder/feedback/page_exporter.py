@@ -19,25 +19,42 @@ from nbconvert.filters.highlight import Highlight2HTML
 from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 
 
+def compile_settings(environment: jinja2.Environment) -> tuple:
+    """What a Jinja environment's compiled code depends on besides the template's source: its
+    syntax, whitespace rules, extensions and compiler switches (async, optimisation, finalize)."""
+    return (environment.block_start_string, environment.block_end_string, environment.variable_start_string,
+            environment.variable_end_string, environment.comment_start_string, environment.comment_end_string,
+            environment.line_statement_prefix, environment.line_comment_prefix, environment.trim_blocks,
+            environment.lstrip_blocks, environment.newline_sequence, environment.keep_trailing_newline,
+            tuple(sorted(environment.extensions)), environment.is_async, environment.optimized,
+            environment.finalize is not None, repr(environment.autoescape))
+
+
 class CompiledTemplates(jinja2.BytecodeCache):
     """Jinja's bytecode cache, held in this process: each template is parsed and compiled once per
     process instead of once per conversion. Jinja keys an entry by the template's name and file and
-    checks it against a checksum of the source, so an edited template is compiled afresh."""
+    checks it against a checksum of the source, so an edited template is compiled afresh; the key
+    here also holds the environment's :func:`compile_settings`, so an exporter set up otherwise
+    (``enable_async``...) never runs code compiled for another."""
 
     def __init__(self):
-        self._compiled: dict[str, bytes] = {}
+        self._compiled: dict[tuple, bytes] = {}
         self._lock = threading.Lock()
+
+    @staticmethod
+    def _key(bucket: jinja2.bccache.Bucket) -> tuple:
+        return compile_settings(bucket.environment), bucket.key
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         with self._lock:
-            compiled = self._compiled.get(bucket.key)
+            compiled = self._compiled.get(self._key(bucket))
         if compiled is not None:
             bucket.bytecode_from_string(compiled)
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         compiled = bucket.bytecode_to_string()
         with self._lock:
-            self._compiled[bucket.key] = compiled
+            self._compiled[self._key(bucket)] = compiled
 
 
 class FeedbackPageExporter(HTMLExporter):
@@ -45,8 +62,11 @@ class FeedbackPageExporter(HTMLExporter):
     ``c.GenerateFeedback.HTMLExporter`` apply), with its templates compiled once per process
     (:class:`CompiledTemplates`) and without its last step, which parses the whole rendered page
     again with BeautifulSoup to give an image without ``alt`` a placeholder text and JupyterLab's
-    cells a ``tabindex``. The course's templates write every image's ``alt`` themselves
-    (``week12_inert.html.j2``) and extend nbgrader's templates, which have no JupyterLab cells."""
+    cells a ``tabindex``. The course's templates write the ``alt`` of every image output and of
+    the course's own figures themselves (``week12_inert.html.j2``); an image inside a student's
+    own HTML or Markdown keeps the text its author gave it, if any. They extend nbgrader's
+    templates, which have no JupyterLab cells. ``tests/test_feedback_page.py`` checks that the
+    page is ``HTMLExporter``'s but for that last step."""
 
     compiled_templates = CompiledTemplates()
 

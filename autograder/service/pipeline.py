@@ -166,17 +166,17 @@ class HandinPipeline:
 
     # -- 4. graded, by nbgrader, in this process ----------------------------------------------------
 
-    def _students_only(self, assignment: str, students: list[str]) -> dict:
-        """nbgrader's course-directory settings that make one conversion take ``students``: every
-        other student with a submission of ``assignment`` excluded."""
-        others = set(self.course.student_folders("submitted", assignment)) - set(students)
+    def _students_only(self, assignment: str, students: list[str], step: str) -> dict:
+        """nbgrader's course-directory settings that make one step take ``students``: every other
+        student with a folder of ``assignment`` under ``step`` (the folders it reads) excluded."""
+        others = set(self.course.student_folders(step, assignment)) - set(students)
         return dict(assignment_id=assignment, student_id="*" if len(students) > 1 else students[0],
                     student_id_exclude=",".join(sorted(others)))
 
-    def _convert(self, converter_class, assignment: str, students: list[str], **settings) -> dict:
+    def _convert(self, converter_class, assignment: str, students: list[str], reads: str, **settings) -> dict:
         from nbgrader.utils import capture_log, temp_attrs
 
-        with temp_attrs(self.coursedir, **self._students_only(assignment, students)):
+        with temp_attrs(self.coursedir, **self._students_only(assignment, students, reads)):
             converter = _these_students_only(converter_class)(coursedir=self.coursedir, parent=self.api)
             converter.only_students = frozenset(students)
             for name, value in settings.items():
@@ -190,7 +190,7 @@ class HandinPipeline:
         from nbgrader.converters import Autograde
 
         start = len(read_progress(self.progress_file))
-        result = self._convert(Autograde, assignment, students, force=True, create_student=True)
+        result = self._convert(Autograde, assignment, students, "submitted", force=True, create_student=True)
         events = [event for event in read_progress(self.progress_file)[start:] if event.assignment == assignment]
         expected = {Path(name).stem for name in self.course.notebooks(assignment)}
         outcomes: dict[str, Graded | Exception] = {}
@@ -222,12 +222,13 @@ class HandinPipeline:
 
         from autograder.lms.release import ReleaseFeedbackByRoute
 
-        result = self._convert(GenerateFeedback, assignment, students, force=True)
+        result = self._convert(GenerateFeedback, assignment, students, "autograded", force=True)
         if not result.get("success"):
             raise GraderFault(_last_error(result))
         from nbgrader.utils import capture_log, temp_attrs
 
-        with temp_attrs(self.coursedir, **self._students_only(assignment, students)):
+        # feedback/ is written by this writer alone, under its lock: the exclusions are exact.
+        with temp_attrs(self.coursedir, **self._students_only(assignment, students, "feedback")):
             result = capture_log(ReleaseFeedbackByRoute(coursedir=self.coursedir, authenticator=self.api.authenticator,
                                                         parent=self.api))
         if not result.get("success"):
@@ -246,15 +247,19 @@ class HandinPipeline:
 
 class _TheseStudentsOnly:
     """An nbgrader converter that converts only ``only_students``' folders of those it finds. The
-    exclusions of :meth:`HandinPipeline._students_only` are computed before nbgrader looks; a
-    student's first hand-in collected in between would otherwise be converted too."""
+    exclusions of :meth:`HandinPipeline._students_only` are computed before nbgrader looks, and
+    the workers collect into ``submitted/`` meanwhile: a student's first hand-in collected in
+    between would otherwise be converted too. The folders are named as nbgrader names them
+    (``c.CourseDirectory.directory_structure``)."""
 
     only_students: frozenset = frozenset()
 
     def init_notebooks(self) -> None:
         super().init_notebooks()
+        theirs = {os.path.normpath(self._format_source(self.coursedir.assignment_id, student))
+                  for student in self.only_students}
         self.assignments = {folder: notebooks for folder, notebooks in self.assignments.items()
-                            if os.path.basename(os.path.dirname(os.path.normpath(folder))) in self.only_students}
+                            if os.path.normpath(folder) in theirs}
 
 
 @functools.lru_cache(maxsize=None)

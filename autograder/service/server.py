@@ -1,7 +1,7 @@
 """``week12 serve``'s loop: hand-ins found, queued fairly, graded by a few workers, one writer.
 
 - **One writer.** While the service runs it holds the course's writer lock
-  (``.week12/service.lock``, :func:`writer_lock_holder`); the batch verbs that grade refuse with
+  (``.week12/service.lock``, ``service.writer_lock``); the batch verbs that grade refuse with
   its name instead of running a second writer. Inside, nbgrader's steps run one at a time under
   the pipeline's lock; collecting and the sandboxed runs happen outside it, ``workers`` at once.
 - **Nothing lost.** The exchange is the durable record: at start, every complete hand-in folder
@@ -17,13 +17,9 @@
 
 from __future__ import annotations
 
-import fcntl
-import json
 import logging
-import os
 import queue
 import signal
-import socket
 import tempfile
 import threading
 import time
@@ -34,76 +30,21 @@ from autograder.collect.exchange import submitted_arrival
 from autograder.course import Course
 from autograder.grading.cluster import Cluster, ClusterRunner
 from autograder.grading.pool import default_workers
-from autograder.run.refusal import GradingRefused
 from autograder.service import policy
 from autograder.service.pipeline import GraderFault, HandinPipeline, NotGradable, refusal_reason
 from autograder.service.settings import GradingService
-from autograder.service.state import (GRADED, GRADING, NOT_GRADED, OVER_LIMIT, QUEUED, REFUSED, RELEASED, SUPERSEDED,
-                                      WAITING, Handin, ServiceState, state_path)
+from autograder.service.state import (FINAL, GRADED, GRADING, NOT_GRADED, OVER_LIMIT, QUEUED, REFUSED, RELEASED,
+                                      SUPERSEDED, WAITING, Handin, ServiceState, state_path)
 from autograder.service.watcher import new_complete_handins, recorded_name
+from autograder.service.writer_lock import take_writer_lock
 from autograder.start_up import begin_run
 
 log = logging.getLogger("autograder.service")
-LOCK_PATH = Path(".week12") / "service.lock"
 IN_FLIGHT_PER_WORKER = 4
 
 
 class Superseded(Exception):
     """A newer hand-in of the same student is graded already: this older one is not."""
-
-
-class ServiceRunning(GradingRefused):
-    """A grading service is this course's gradebook writer: a second writer is refused."""
-
-
-def refuse_if_serving(course_root: Path, verb: str) -> None:
-    """Raise :class:`ServiceRunning`, naming the service, when one holds the writer lock."""
-    holder = writer_lock_holder(course_root)
-    if holder is not None:
-        since = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(holder.get("since", 0)))
-        raise ServiceRunning(
-            f"{verb} would be a second writer of the gradebook: the grading service (week12 serve, pid "
-            f"{holder.get('pid', '?')} on {holder.get('host', '?')}, since {since}) writes it and grades each "
-            "hand-in as it arrives (`week12 status` shows them). Stop the service (Ctrl-C, or kill -TERM "
-            "its pid) to grade in a batch.")
-
-
-def writer_lock_holder(course_root: Path) -> dict | None:
-    """Who holds the course's writer lock (pid, host, since), or None when nobody does."""
-    path = Path(course_root) / LOCK_PATH
-    try:
-        handle = open(path, "r+")
-    except FileNotFoundError:
-        return None
-    with handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
-        except BlockingIOError:
-            try:
-                return json.loads(handle.read() or "{}")
-            except ValueError:
-                return {}
-        fcntl.flock(handle, fcntl.LOCK_UN)
-    return None
-
-
-def _take_writer_lock(course_root: Path):
-    path = Path(course_root) / LOCK_PATH
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle = open(path, "a+")
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        handle.seek(0)
-        holder = handle.read()
-        handle.close()
-        raise ServiceRunning(f"a grading service already writes this course's gradebook ({holder.strip() or 'unknown'}): "
-                             "one service per course")
-    handle.seek(0)
-    handle.truncate()
-    handle.write(json.dumps({"pid": os.getpid(), "host": socket.gethostname(), "since": time.time()}))
-    handle.flush()
-    return handle
 
 
 class GradingServer:
@@ -131,7 +72,7 @@ class GradingServer:
     def serve(self, *, web=None, ready=None) -> None:
         """Run until SIGTERM or SIGINT (or :meth:`stop`). ``web(state, settings)`` starts pages and
         returns their stop function; ``ready()`` is called once the service takes hand-ins."""
-        lock = _take_writer_lock(self.course.root)
+        lock = take_writer_lock(self.course.root)
         stop_web = None
         try:
             begin_run(self.course)  # the course's start-up step, as every command that grades runs it
@@ -335,8 +276,11 @@ class GradingServer:
                 except Exception as error:  # noqa: BLE001 - a writer fault is never a student's score
                     log.exception("recording %s failed", assignment)
                     for handin, _ in batch:
-                        if handin.assignment == assignment:
-                            self._fault(handin, GraderFault(f"{type(error).__name__}: {error}"))
+                        current = self.state.get(handin.id)
+                        # Those the batch finished before the fault (not graded, superseded,
+                        # released) keep their outcome: taking them again would grade them twice.
+                        if handin.assignment == assignment and current is not None and current.state not in FINAL:
+                            self._fault(current, GraderFault(f"{type(error).__name__}: {error}"))
 
     def _record(self, batch: list[tuple[Handin, Exception | None]], assignment: str) -> None:
         pipeline = self.pipeline

@@ -31,7 +31,7 @@ from autograder.course import Course, nbgrader_environment
 from autograder.run.environment import check_course_package
 from autograder.run.prefetch import PrefetchedRuns
 from autograder.record.progress import ProgressEvent, read_progress
-from autograder.service.server import refuse_if_serving
+from autograder.service.writer_lock import refuse_if_serving
 from autograder.start_up import begin_run
 from autograder.grading.pool import Submission, WorkerPool, default_workers, threads_per_notebook
 

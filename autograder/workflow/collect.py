@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from autograder.collect.hygiene import keep_course_safe
 from autograder.collect.report import GRADED_ANYWAY, read_problems, report_path
 from autograder.course import Course
+from autograder.service.writer_lock import refuse_if_serving
 from autograder.start_up import begin_run
 
 
@@ -39,6 +40,7 @@ class CollectResult:
 def collect(course: Course, assignment: str, run_id: str | None = None) -> CollectResult:
     """Collect ``assignment`` as part of the run ``run_id`` (default: a run of its own, started
     here, ``autograder.start_up``); its problems are what that run recorded for it."""
+    refuse_if_serving(course.root, "week12 collect", "the submitted/ folders")
     run_id = run_id or begin_run(course)
     archive = course.lms_archive(assignment)
     exchange = course.exchange_root

@@ -37,7 +37,7 @@ class DoctorReport:
 
 def service_checks(course: Course) -> tuple:
     """What the grading service needs as this account (read only: nothing is made or changed)."""
-    from autograder.service.server import LOCK_PATH, writer_lock_holder
+    from autograder.record.service_lock import LOCK_PATH, writer_lock_holder
 
     found = []
     course_dir = course.exchange_root / course.course_id

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from autograder.course import Course
+from autograder.service.writer_lock import refuse_if_serving
 
 
 def feedback_pages(course: Course, assignment: str) -> list[Path]:
@@ -18,6 +19,7 @@ def feedback_pages(course: Course, assignment: str) -> list[Path]:
 
 
 def generate_feedback(course: Course, assignment: str) -> list[Path]:
+    refuse_if_serving(course.root, "week12 feedback", "the feedback pages")
     if not course.student_folders("autograded", assignment):
         return []  # nothing graded (nothing collected): nbgrader would stop with "No notebooks were matched"
     course.nbgrader("generate_feedback", assignment, "--force")

@@ -14,6 +14,7 @@ from rich.console import Console
 
 from autograder.console import output_console
 from autograder.course import Course
+from autograder.service.writer_lock import refuse_if_serving
 from autograder.start_up import begin_run
 from autograder.workflow.autograde import AutogradeResult, autograde_assignments
 from autograder.workflow.collect import collect
@@ -41,6 +42,7 @@ def grade_class(course: Course, assignments: list[str] | None = None, *, workers
     console = console or output_console()
     outcome = ClassGrading()
     assignments = assignments or course.assignments
+    refuse_if_serving(course.root, "week12 grade")  # before the start-up step touches any folder
     # One run: its start-up step first, then what collecting and grading find, told with the results.
     run_id = begin_run(course)
     for assignment in assignments:

@@ -24,7 +24,7 @@ from nbgrader.api import Assignment, BaseCell, Grade, Notebook, SubmittedAssignm
 
 from autograder.answers import store as answer_store
 from autograder.course import Course
-from autograder.service.server import refuse_if_serving
+from autograder.service.writer_lock import refuse_if_serving
 from autograder.record.graded_outputs import graded_outputs, no_judgement, record_judgement
 from autograder.judging.judge_client import JudgeFailed, JudgeProcess, judge_settings
 from autograder.grading.sandboxed_execute import SandboxedExecute

@@ -16,6 +16,7 @@ from pathlib import Path
 from autograder.course import Course
 from autograder.lms.presets import Lms, feedback_archive_path
 from autograder.lms.release import ensure_exchange_root, split_by_route
+from autograder.service.writer_lock import refuse_if_serving
 
 
 @dataclass
@@ -43,6 +44,7 @@ def feedback_pages(course: Course, assignment: str) -> dict[str, list[Path]]:
 
 
 def release_feedback(course: Course, assignment: str) -> ReleasedFeedback:
+    refuse_if_serving(course.root, "week12 release-feedback", "the released feedback")
     released = ReleasedFeedback(assignment)
     exchange, lms = split_by_route(feedback_pages(course, assignment))
     if not exchange and not lms:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from autograder.course import Course
 from autograder.service import policy
-from autograder.service.server import writer_lock_holder
+from autograder.record.service_lock import writer_lock_holder
 from autograder.service.settings import GradingService
 from autograder.service.state import NOT_GRADED, WAITING, Handin, ServiceState, Throughput, state_path, throughput
 

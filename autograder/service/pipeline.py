@@ -166,17 +166,18 @@ class HandinPipeline:
 
     # -- 4. graded, by nbgrader, in this process ----------------------------------------------------
 
-    def _students_only(self, assignment: str, students: list[str], step: str) -> dict:
-        """nbgrader's course-directory settings that make one step take ``students``: every other
-        student with a folder of ``assignment`` under ``step`` (the folders it reads) excluded."""
-        others = set(self.course.student_folders(step, assignment)) - set(students)
+    @staticmethod
+    def _scope(assignment: str, students: list[str], exclude: str = "") -> dict:
+        """nbgrader's course-directory settings for one step of ``assignment`` on ``students``."""
         return dict(assignment_id=assignment, student_id="*" if len(students) > 1 else students[0],
-                    student_id_exclude=",".join(sorted(others)))
+                    student_id_exclude=exclude)
 
-    def _convert(self, converter_class, assignment: str, students: list[str], reads: str, **settings) -> dict:
+    def _convert(self, converter_class, assignment: str, students: list[str], **settings) -> dict:
+        """nbgrader's ``converter_class`` on exactly ``students``' folders of ``assignment``
+        (:class:`_TheseStudentsOnly`: others collected meanwhile are never taken)."""
         from nbgrader.utils import capture_log, temp_attrs
 
-        with temp_attrs(self.coursedir, **self._students_only(assignment, students, reads)):
+        with temp_attrs(self.coursedir, **self._scope(assignment, students)):
             converter = _these_students_only(converter_class)(coursedir=self.coursedir, parent=self.api)
             converter.only_students = frozenset(students)
             for name, value in settings.items():
@@ -190,7 +191,7 @@ class HandinPipeline:
         from nbgrader.converters import Autograde
 
         start = len(read_progress(self.progress_file))
-        result = self._convert(Autograde, assignment, students, "submitted", force=True, create_student=True)
+        result = self._convert(Autograde, assignment, students, force=True, create_student=True)
         events = [event for event in read_progress(self.progress_file)[start:] if event.assignment == assignment]
         expected = {Path(name).stem for name in self.course.notebooks(assignment)}
         outcomes: dict[str, Graded | Exception] = {}
@@ -222,13 +223,15 @@ class HandinPipeline:
 
         from autograder.lms.release import ReleaseFeedbackByRoute
 
-        result = self._convert(GenerateFeedback, assignment, students, "autograded", force=True)
+        result = self._convert(GenerateFeedback, assignment, students, force=True)
         if not result.get("success"):
             raise GraderFault(_last_error(result))
         from nbgrader.utils import capture_log, temp_attrs
 
-        # feedback/ is written by this writer alone, under its lock: the exclusions are exact.
-        with temp_attrs(self.coursedir, **self._students_only(assignment, students, "feedback")):
+        # nbgrader's release step is no converter: every other student with pages in feedback/ is
+        # excluded, which is exact, since feedback/ is written by this writer alone, under its lock.
+        others = set(self.course.student_folders("feedback", assignment)) - set(students)
+        with temp_attrs(self.coursedir, **self._scope(assignment, students, ",".join(sorted(others)))):
             result = capture_log(ReleaseFeedbackByRoute(coursedir=self.coursedir, authenticator=self.api.authenticator,
                                                         parent=self.api))
         if not result.get("success"):
@@ -246,11 +249,10 @@ class HandinPipeline:
 
 
 class _TheseStudentsOnly:
-    """An nbgrader converter that converts only ``only_students``' folders of those it finds. The
-    exclusions of :meth:`HandinPipeline._students_only` are computed before nbgrader looks, and
-    the workers collect into ``submitted/`` meanwhile: a student's first hand-in collected in
-    between would otherwise be converted too. The folders are named as nbgrader names them
-    (``c.CourseDirectory.directory_structure``)."""
+    """An nbgrader converter that converts only ``only_students``' folders of those it finds: the
+    workers collect into ``submitted/`` while the writer converts, so a list of students to exclude,
+    made before nbgrader looks, would miss a student whose first hand-in arrives in between. The
+    folders are named as nbgrader names them (``c.CourseDirectory.directory_structure``)."""
 
     only_students: frozenset = frozenset()
 

@@ -18,7 +18,6 @@ from autograder.record.service_lock import LOCK_PATH, writer_lock_holder
 from autograder.run.refusal import GradingRefused
 
 
-
 class ServiceRunning(GradingRefused):
     """A grading service is this course's writer: a second writer is refused."""
 

@@ -13,7 +13,8 @@ id of its own, before it touches anything:
 3. the exchange folder is made if missing, as nbgrader makes it (``lms.release``).
 
 While a grading service holds the course's writer lock (``record.service_lock``), the step is the
-service's: it ran it when it started, and any other process leaves the folders alone.
+service's: it ran it when it started, any other process leaves the folders alone, and nbgrader's
+own commands that would write beside it are refused.
 
 What the step finds is recorded in the collect report under the run id, with what the command
 itself finds (its nbgrader commands are given the same id: ``--CollectReport.run_id``), and the
@@ -34,7 +35,7 @@ from autograder.collect.hygiene import keep_course_safe
 from autograder.collect.report import record_problem, report_path
 from autograder.lms.release import ensure_exchange_root
 from autograder.record.recovery import discard_unfinished_grading
-from autograder.record.service_lock import served_by_another_process
+from autograder.record.service_lock import second_writer_refusal, served_by_another_process
 
 STEP = "start-up"
 # nbgrader's commands that collect, grade or release: each runs the step as it starts.
@@ -91,11 +92,18 @@ def _nbgrader_command(argv: list[str]) -> str | None:
 
 def start_up_for_nbgrader_command(config, course_root: str | Path, argv: list[str] | None = None) -> None:
     """Called by ``nbgrader_config.py``: the step, when this process is one of nbgrader's commands
-    that collect, grade or release (:data:`NBGRADER_COMMANDS`); nothing otherwise. Never stops
-    nbgrader: a failure is logged."""
+    that collect, grade or release (:data:`NBGRADER_COMMANDS`); nothing otherwise. It stops such
+    a command only while a grading service is the course's writer (a second writer, whose folders
+    the step would not have made safe); otherwise a failure of the step is logged."""
     argv = sys.argv if argv is None else argv
-    if _nbgrader_command(argv) not in NBGRADER_COMMANDS:
+    command = _nbgrader_command(argv)
+    if command not in NBGRADER_COMMANDS:
         return
+    holder = served_by_another_process(course_root)
+    if holder is not None:
+        # SystemExit, not an exception: traitlets logs an exception in a configuration file and
+        # carries on without the file.
+        raise SystemExit(second_writer_refusal(holder, f"nbgrader {command}", "the gradebook and the course's folders"))
     given = [arg[len(RUN_ID_OPTION):] for arg in argv if arg.startswith(RUN_ID_OPTION)]
     try:
         start_up(config, course_root, given[-1] if given else new_run_id())

@@ -240,3 +240,32 @@ def test_while_another_process_serves_the_start_up_step_leaves_the_folders_to_it
         holder.wait()
     begin_run(course)
     assert not link.is_symlink() and not link.exists()
+
+
+@pytest.mark.nbgrader
+def test_while_another_process_serves_nbgraders_own_commands_are_refused_naming_it(tmp_path):
+    import subprocess
+    import sys
+
+    from tests.conftest import copy_course
+
+    course = copy_course(tmp_path / "course")
+    submitted = course.folder("submitted", "kim", "week12-homework")
+    submitted.mkdir(parents=True)
+    link = submitted / "edge_filter.ipynb"
+    link.symlink_to("/etc/hostname")
+    holder = subprocess.Popen([sys.executable, "-c", "import sys, time; from autograder.service.writer_lock import "
+                               "take_writer_lock; lock = take_writer_lock(sys.argv[1]); print('held', flush=True); "
+                               "time.sleep(120)", str(course.root)], stdout=subprocess.PIPE, text=True,
+                              cwd=Path(__file__).resolve().parents[1])
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        for command in ("autograde", "collect", "generate_feedback"):
+            done = course.nbgrader(command, "week12-homework", check=False)
+            assert done.returncode != 0, done.stdout[-2000:]
+            assert f"nbgrader {command} would be a second writer" in done.stdout and "week12 serve" in done.stdout
+        assert link.is_symlink()  # nothing was copied or graded beside the service
+        assert not course.folder("autograded", "kim", "week12-homework").exists()
+    finally:
+        holder.kill()
+        holder.wait()

@@ -159,7 +159,8 @@ def place_handin(handin: Handin, dest: Path, ignore=None, max_bytes: int = MAX_B
         rename_variants(staged, list(expected), report)
         staged.chmod(0o755)
         # The earlier submission is moved aside whole, then the new one put in its place: a reader
-        # (a grading running meanwhile, the formgrader) sees one or the other, never half of one.
+        # (a grading running meanwhile, the formgrader) sees the old one, none for an instant, or
+        # the new one, never half of one.
         replaced = None
         if os.path.lexists(dest):
             replaced = Path(tempfile.mkdtemp(prefix=f".{dest.name}.replaced-", dir=dest.parent)) / dest.name
@@ -169,6 +170,7 @@ def place_handin(handin: Handin, dest: Path, ignore=None, max_bytes: int = MAX_B
         except OSError:
             if replaced is not None:
                 replaced.rename(dest)  # the earlier submission back as it was
+                replaced.parent.rmdir()
             raise
         if replaced is not None:
             shutil.rmtree(replaced.parent, ignore_errors=True)

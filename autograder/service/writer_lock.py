@@ -14,7 +14,7 @@ import socket
 import time
 from pathlib import Path
 
-from autograder.record.service_lock import LOCK_PATH, writer_lock_holder
+from autograder.record.service_lock import LOCK_PATH, second_writer_refusal, writer_lock_holder
 from autograder.run.refusal import GradingRefused
 
 
@@ -27,12 +27,7 @@ def refuse_if_serving(course_root: Path, verb: str, writes: str = "the gradebook
     ``writes`` says what ``verb`` would write beside it."""
     holder = writer_lock_holder(course_root)
     if holder is not None:
-        since = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(holder.get("since", 0)))
-        raise ServiceRunning(
-            f"{verb} would be a second writer of {writes}: the grading service (week12 serve, pid "
-            f"{holder.get('pid', '?')} on {holder.get('host', '?')}, since {since}) is this course's writer and "
-            "grades each hand-in as it arrives (`week12 status` shows them). Stop the service (Ctrl-C, or kill -TERM "
-            "its pid) to grade in a batch.")
+        raise ServiceRunning(second_writer_refusal(holder, verb, writes))
 
 
 def take_writer_lock(course_root: Path):

@@ -61,26 +61,47 @@ def without_startup_chatter(text):
     return "".join(kept)
 
 
+def _is_stderr(output):
+    return output.get("output_type") == "stream" and output.get("name") == "stderr"
+
+
 def outputs_without_startup_chatter(outputs):
     """A cell's outputs (nbformat dicts) with the chatter taken out of its stderr streams.
 
-    Adjacent stderr outputs are joined first, as Jupyter shows them, since a line may arrive in two
-    pieces; a stderr output left empty is dropped. Nothing else is touched."""
-    joined = []
-    for output in outputs:
-        if (output.get("output_type") == "stream" and output.get("name") == "stderr" and joined
-                and joined[-1].get("output_type") == "stream" and joined[-1].get("name") == "stderr"):
-            joined[-1]["text"] = joined[-1]["text"] + output.get("text", "")
-            continue
-        joined.append(output)
+    A cell's stderr is one byte stream, however the kernel cut it into messages: ipykernel forwards
+    file descriptor 2 in 1000-byte reads, and a line cut by one of them can be flushed on both sides
+    of the cell's other outputs (its ``execute_result`` above all, published at the end). So the
+    lines are found in all the cell's stderr text together, and a chatter line is removed from
+    every piece it spans. Adjacent stderr outputs are then joined, as Jupyter shows them, and a
+    stderr output left empty is dropped. Nothing else is touched."""
+    pieces = [output.get("text", "") for output in outputs if _is_stderr(output)]
+    whole = "".join(pieces)
+    dropped = []  # (start, end) of each chatter line in ``whole``, newline included
+    if whole != without_startup_chatter(whole):
+        position = 0
+        for line in whole.splitlines(keepends=True):
+            if is_startup_chatter(line.rstrip("\n")):
+                dropped.append((position, position + len(line)))
+            position += len(line)
     kept = []
-    for output in joined:
-        if output.get("output_type") == "stream" and output.get("name") == "stderr":
-            output["text"] = without_startup_chatter(output.get("text", ""))
-            if not output["text"]:
-                continue
-        kept.append(output)
-    return kept
+    position = 0
+    for output in outputs:
+        if not _is_stderr(output):
+            kept.append(output)
+            continue
+        text = output.get("text", "")
+        start, end = position, position + len(text)
+        position = end
+        for cut_start, cut_end in reversed(dropped):
+            low, high = max(cut_start, start), min(cut_end, end)
+            if low < high:
+                text = text[:low - start] + text[high - start:]
+        if kept and _is_stderr(kept[-1]):
+            kept[-1]["text"] = kept[-1]["text"] + text
+        else:
+            output["text"] = text
+            kept.append(output)
+    return [output for output in kept if not _is_stderr(output) or output["text"]]
 
 
 @contextlib.contextmanager

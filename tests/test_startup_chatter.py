@@ -74,6 +74,28 @@ def test_a_stderr_output_of_chatter_alone_disappears_and_other_outputs_stay_in_o
                                                                  "text": "mine\n"}]
 
 
+
+def test_a_line_cut_on_both_sides_of_another_output_is_still_recognised():
+    # ipykernel reads file descriptor 2 1000 bytes at a time: the rest of a cut line can be flushed
+    # after the cell's execute_result, with the student's own stderr after it.
+    result = {"output_type": "execute_result", "data": {"text/plain": "31"}, "metadata": {}, "execution_count": 1}
+    cut = 60
+    outputs = [{"output_type": "stream", "name": "stderr", "text": "mine first\n" + ABSL + "\n" + CPU_FEATURES_MORE[:cut]},
+               result,
+               {"output_type": "stream", "name": "stderr", "text": CPU_FEATURES_MORE[cut:] + "\n" + ONEDNN + "\nmine last\n"}]
+    assert outputs_without_startup_chatter(outputs) == [
+        {"output_type": "stream", "name": "stderr", "text": "mine first\n"}, result,
+        {"output_type": "stream", "name": "stderr", "text": "mine last\n"}]
+
+
+def test_a_cut_that_is_not_chatter_keeps_both_pieces_where_they_were():
+    figure = {"output_type": "display_data", "data": {"image/png": "..."}, "metadata": {}}
+    outputs = [{"output_type": "stream", "name": "stderr", "text": ONEDNN + "\nTo enable the following"},
+               figure, {"output_type": "stream", "name": "stderr", "text": " things, I wrote this\n"}]
+    assert outputs_without_startup_chatter(outputs) == [
+        {"output_type": "stream", "name": "stderr", "text": "To enable the following"}, figure,
+        {"output_type": "stream", "name": "stderr", "text": " things, I wrote this\n"}]
+
 def test_the_set_up_cells_guard_passes_on_everything_but_the_chatter(capsys):
     # What the released notebooks' set-up cell does around `import tensorflow`: the C++ side writes
     # to file descriptor 2 directly, as absl does.

@@ -10,6 +10,8 @@ import os
 import sys
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from autograder.startup_chatter import (is_startup_chatter, outputs_without_startup_chatter, startup_chatter_hidden,
                                         without_startup_chatter)
@@ -95,6 +97,31 @@ def test_a_cut_that_is_not_chatter_keeps_both_pieces_where_they_were():
     assert outputs_without_startup_chatter(outputs) == [
         {"output_type": "stream", "name": "stderr", "text": "To enable the following"}, figure,
         {"output_type": "stream", "name": "stderr", "text": " things, I wrote this\n"}]
+
+FIGURE = {"output_type": "display_data", "data": {"image/png": "..."}, "metadata": {}}
+STDOUT = {"output_type": "stream", "name": "stdout", "text": ONEDNN + "\n"}
+
+
+@given(lines=st.lists(st.sampled_from(CHATTER + STUDENTS_OWN + ("", "mine\r", "x" * 1200)), max_size=12),
+       cuts=st.lists(st.tuples(st.integers(0, 4000), st.sampled_from([None, FIGURE, STDOUT])), max_size=6))
+def test_however_stderr_is_cut_and_interleaved_what_is_kept_is_the_stream_without_its_chatter(lines, cuts):
+    stream = "".join(line + "\n" for line in lines)
+    outputs, last = [], 0
+    for cut, between in sorted(cuts, key=lambda item: item[0]):
+        cut = min(cut, len(stream))
+        outputs.append({"output_type": "stream", "name": "stderr", "text": stream[last:cut]})
+        if between is not None:
+            outputs.append(dict(between))
+        last = cut
+    outputs.append({"output_type": "stream", "name": "stderr", "text": stream[last:]})
+    others = [output for output in outputs if output["output_type"] != "stream" or output["name"] != "stderr"]
+    kept = outputs_without_startup_chatter([dict(output) for output in outputs])
+    stderr = [output for output in kept if output["output_type"] == "stream" and output["name"] == "stderr"]
+    assert "".join(output["text"] for output in stderr) == without_startup_chatter(stream)
+    assert all(output["text"] for output in stderr)  # no empty stderr output is left
+    assert [output for output in kept if output not in stderr] == others  # the rest, in order, untouched
+    assert all(not (a in stderr and b in stderr) for a, b in zip(kept, kept[1:]))  # adjacent ones joined
+
 
 def test_the_set_up_cells_guard_passes_on_everything_but_the_chatter(capsys):
     # What the released notebooks' set-up cell does around `import tensorflow`: the C++ side writes

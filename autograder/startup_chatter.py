@@ -52,13 +52,24 @@ def is_startup_chatter(line):
     return STARTUP_LINE.fullmatch(line) is not None
 
 
+def _startup_line_spans(text):
+    """(start, end) of each start-up line in ``text``, its newline included."""
+    if "] " not in text and "absl::" not in text and "rebuild TensorFlow" not in text:
+        return []  # the common case, checked cheaply
+    spans, position = [], 0
+    for line in text.splitlines(keepends=True):
+        if is_startup_chatter(line.rstrip("\n")):
+            spans.append((position, position + len(line)))
+        position += len(line)
+    return spans
+
+
 def without_startup_chatter(text):
     """``text`` without TensorFlow's start-up lines; every other line, and every newline of the
     lines kept, exactly as it was."""
-    if "] " not in text and "absl::" not in text and "rebuild TensorFlow" not in text:
-        return text  # the common case, checked cheaply
-    kept = [line for line in text.splitlines(keepends=True) if not is_startup_chatter(line.rstrip("\n"))]
-    return "".join(kept)
+    for start, end in reversed(_startup_line_spans(text)):
+        text = text[:start] + text[end:]
+    return text
 
 
 def _is_stderr(output):
@@ -74,15 +85,7 @@ def outputs_without_startup_chatter(outputs):
     lines are found in all the cell's stderr text together, and a chatter line is removed from
     every piece it spans. Adjacent stderr outputs are then joined, as Jupyter shows them, and a
     stderr output left empty is dropped. Nothing else is touched."""
-    pieces = [output.get("text", "") for output in outputs if _is_stderr(output)]
-    whole = "".join(pieces)
-    dropped = []  # (start, end) of each chatter line in ``whole``, newline included
-    if whole != without_startup_chatter(whole):
-        position = 0
-        for line in whole.splitlines(keepends=True):
-            if is_startup_chatter(line.rstrip("\n")):
-                dropped.append((position, position + len(line)))
-            position += len(line)
+    dropped = _startup_line_spans("".join(output.get("text", "") for output in outputs if _is_stderr(output)))
     kept = []
     position = 0
     for output in outputs:

@@ -75,6 +75,8 @@ def test_a_stderr_output_of_chatter_alone_disappears_and_other_outputs_stay_in_o
     assert outputs_without_startup_chatter(outputs) == [figure, {"output_type": "stream", "name": "stderr",
                                                                  "text": "mine\n"}]
 
+FIGURE = {"output_type": "display_data", "data": {"image/png": "..."}, "metadata": {}}
+STDOUT = {"output_type": "stream", "name": "stdout", "text": ONEDNN + "\n"}
 
 
 def test_a_line_cut_on_both_sides_of_another_output_is_still_recognised():
@@ -91,15 +93,12 @@ def test_a_line_cut_on_both_sides_of_another_output_is_still_recognised():
 
 
 def test_a_cut_that_is_not_chatter_keeps_both_pieces_where_they_were():
-    figure = {"output_type": "display_data", "data": {"image/png": "..."}, "metadata": {}}
+    figure = FIGURE
     outputs = [{"output_type": "stream", "name": "stderr", "text": ONEDNN + "\nTo enable the following"},
                figure, {"output_type": "stream", "name": "stderr", "text": " things, I wrote this\n"}]
     assert outputs_without_startup_chatter(outputs) == [
         {"output_type": "stream", "name": "stderr", "text": "To enable the following"}, figure,
         {"output_type": "stream", "name": "stderr", "text": " things, I wrote this\n"}]
-
-FIGURE = {"output_type": "display_data", "data": {"image/png": "..."}, "metadata": {}}
-STDOUT = {"output_type": "stream", "name": "stdout", "text": ONEDNN + "\n"}
 
 
 @given(lines=st.lists(st.sampled_from(CHATTER + STUDENTS_OWN + ("", "mine\r", "x" * 1200)), max_size=12),

@@ -75,6 +75,7 @@ def test_a_stderr_output_of_chatter_alone_disappears_and_other_outputs_stay_in_o
     assert outputs_without_startup_chatter(outputs) == [figure, {"output_type": "stream", "name": "stderr",
                                                                  "text": "mine\n"}]
 
+
 FIGURE = {"output_type": "display_data", "data": {"image/png": "..."}, "metadata": {}}
 STDOUT = {"output_type": "stream", "name": "stdout", "text": ONEDNN + "\n"}
 
